@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { tasksAndRuns } from './0001-tasks-and-runs';
+import { leases } from './0002-leases';
+
+/** Every migration, in order. Append only: a shipped migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [tasksAndRuns, leases];

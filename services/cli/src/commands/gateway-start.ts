@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createLogger, EXIT } from '@cliver/common';
+import { readRuntimeInfo, runtimeFile } from '../supervisor/runtime-file';
+import { Supervisor } from '../supervisor/supervisor';
+import { waitFor } from '../supervisor/wait-for';
+import { childArgs, cliContext, complain, logFileOf, say, type GlobalFlags } from './cli-context';
+
+/** Foreground: run the supervisor in this process until it is stopped. */
+export async function gatewayStart(flags: GlobalFlags): Promise<number> {
+  const ctx = cliContext(flags, true);
+  const log = createLogger({ service: 'supervisor', level: (flags.logLevel ?? 'info') as never });
+  const supervisor = new Supervisor({
+    config: ctx.config,
+    paths: ctx.paths,
+    log,
+    childArgs: childArgs(ctx),
+    env: process.env,
+    logFile: process.env.CLIVER_LOG_FILE,
+    say,
+  });
+  const early = await supervisor.start();
+  if (early !== undefined) return early;
+  const up = await waitFor(async () => {
+    const res = await fetch(`${supervisor.url}/health`).catch(() => undefined);
+    return res !== undefined;
+  }, 30_000);
+  if (up) complain(`CLIver Gateway is running at ${supervisor.url} (agent ${ctx.paths.agent}, home ${ctx.paths.confDir})`);
+  return supervisor.done;
+}
+
+/** Background: start a foreground supervisor detached, with its output in the log file. */
+export async function gatewayStartDetached(flags: GlobalFlags): Promise<number> {
+  const ctx = cliContext(flags, true);
+  const logFile = logFileOf(ctx);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const fd = openSync(logFile, 'a', 0o600);
+  const args = [process.argv[1]!, 'gateway', 'start', ...childArgs(ctx)];
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, CLIVER_LOG_FILE: logFile },
+  });
+  closeSync(fd);
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code ?? EXIT.FAILED));
+  const file = runtimeFile(ctx.paths.agentDir);
+  const started = await waitFor(() => exitCode !== null || readRuntimeInfo(file)?.pid === child.pid, 30_000);
+  if (!started || exitCode !== null) {
+    complain(`The gateway did not start (exit code ${exitCode ?? 'none'}). Last lines of ${logFile}:`);
+    complain(tail(logFile, 8));
+    if (exitCode === null) child.kill('SIGTERM');
+    return exitCode ?? EXIT.FAILED;
+  }
+  child.unref();
+  const url = readRuntimeInfo(file)?.url ?? '';
+  say(`CLIver Gateway started in the background (PID ${child.pid}) at ${url}`);
+  say(`Logs: ${logFile}`);
+  return EXIT.OK;
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Restart delays for a crashing child: 0.5 s doubling to 10 s; a child that stayed up for a
+ * while starts again from the bottom, so one crash a day never waits long.
+ */
+export class RestartBackoff {
+  private failures = 0;
+
+  constructor(
+    private readonly baseMs = 500,
+    private readonly maxMs = 10_000,
+    private readonly healthyAfterMs = 30_000,
+  ) {}
+
+  nextDelayMs(uptimeMs: number): number {
+    if (uptimeMs >= this.healthyAfterMs) this.failures = 0;
+    const delay = Math.min(this.maxMs, this.baseMs * 2 ** this.failures);
+    this.failures += 1;
+    return delay;
+  }
+}

@@ -1,0 +1,58 @@
+// @cliver/common: the only runtime code shared by the services. Exports are listed by name.
+
+// Errors and their mapping at each boundary
+export { AppError, ERROR_CODES, isErrorCode, type ErrorCode, type AppErrorOptions } from './errors/app-error';
+export { toGrpcError, fromGrpcError } from './errors/grpc';
+export { HTTP_STATUS } from './errors/http';
+
+// Config
+export {
+  Config,
+  ConfigError,
+  formatConfigProblem,
+  loadConfig,
+  secretPaths,
+  maskSecret,
+  writeStarterConfig,
+  type ConfigProblem,
+  type LoadedConfig,
+} from './config';
+export { describeZodIssue } from './validation/describe-issue';
+
+// Logging and lifecycle
+export { createLogger, LOG_LEVELS, type Logger } from './logging/logger';
+export { handleShutdown, type ShutdownStep } from './lifecycle/shutdown';
+
+// Service bootstrap
+export { bootService, resolvePaths, internalAddress, type ServiceContext, type GatewayPaths } from './service/boot';
+export { EXIT } from './service/exit-codes';
+export { processIdentity, SERVICE_NAMES, type ServiceName } from './service/identity';
+
+// gRPC plumbing
+export { startGrpcServer, unary, type GrpcService, type RunningGrpcServer, type UnaryHandler } from './rpc/serve';
+export { call, DEFAULT_DEADLINE_MS, type CallOptionsLite } from './rpc/call';
+export {
+  agentCoreClients,
+  adapterHostClients,
+  schedulerClients,
+  serviceInfoClient,
+  checkHealth,
+  closeClients,
+  type AgentCoreClients,
+  type HealthState,
+} from './rpc/clients';
+export { LeaseKeeper, type LeaseKeeperOptions } from './rpc/lease-keeper';
+export { serviceInfoService, ServiceRole, VERSION } from './rpc/service-info';
+
+// Generated contracts (proto/cliver/v1)
+export { LeaseServiceService, type Lease, type LeaseHolder, type LeaseServiceServer } from './gen/cliver/v1/lease';
+export { CoreServiceService, type CoreServiceServer, type GetCoreStatusResponse } from './gen/cliver/v1/core';
+export {
+  AdapterHostServiceService,
+  type AdapterHostServiceServer,
+  type AdapterStatus,
+  type GetAdapterStatusResponse,
+} from './gen/cliver/v1/adapter';
+export { SchedulerServiceService, type SchedulerServiceServer, type GetSchedulerStatusResponse } from './gen/cliver/v1/scheduler';
+export { type ServiceInfo } from './gen/cliver/v1/service_info';
+export { startLeasedService, type LeasedService, type LeasedServiceOptions } from './service/leased-service';

@@ -1,0 +1,73 @@
+import {
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { AppError } from '../errors/app-error';
+import { toGrpcError } from '../errors/grpc';
+import type { Logger } from '../logging/logger';
+
+/** A unary handler in our style: takes the request, returns the response or throws AppError. */
+export type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
+
+/**
+ * Wraps a handler so that every failure becomes a gRPC status exactly once; unknown errors are
+ * logged with their cause and sent as a bare `internal`.
+ */
+export function unary<Req, Res>(log: Logger, method: string, handler: UnaryHandler<Req, Res>) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    Promise.resolve()
+      .then(() => handler(call.request, call))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => {
+          const appError = AppError.from(err);
+          if (appError.code === 'internal') log.error({ err, method }, 'gRPC handler failed');
+          callback(toGrpcError(appError));
+        },
+      );
+  };
+}
+
+export interface GrpcService {
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+export interface RunningGrpcServer {
+  port: number;
+  health: HealthImplementation;
+  /** Stops taking calls, lets running calls finish for up to `graceMs`, then cuts them. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Binds one gRPC server with the given services plus grpc.health.v1 (SERVING once bound). */
+export async function startGrpcServer(listen: string, services: GrpcService[]): Promise<RunningGrpcServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  for (const s of services) server.addService(s.definition, s.implementation);
+  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  health.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(listen, ServerCredentials.createInsecure(), (err, boundPort) =>
+      err ? reject(new AppError('unavailable', `cannot listen on ${listen}: ${err.message}`, { cause: err })) : resolve(boundPort),
+    );
+  });
+  health.setStatus('', 'SERVING');
+  return {
+    port,
+    health,
+    close: (graceMs = 5000) =>
+      new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        const timer = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+// @cliver/testkit: fakes and harness for tests and the keyless demo. Never used in production.
+
+// Harness
+export { freePort, freePorts } from './harness/free-port';
+export { waitFor, type WaitOptions } from './harness/wait-for';
+export { ManagedProcess, killStartedProcesses, LOG_DIR, type ProcessExit } from './harness/managed-process';
+export { makeTempHome, type TempHome, type GatewayPorts } from './harness/temp-home';
+export { runCliver, startGatewayProcess, startServiceProcess, fetchHealth, waitForHealthy } from './harness/gateway-process';
+export { REPO_ROOT, CLIVER_BIN, serviceMain } from './harness/repo-paths';
+
+// Fake LLM (OpenAI and Anthropic wire formats)
+export {
+  startFakeLlm,
+  FakeLlm,
+  type FakeLlmOptions,
+  type RecordedRequest,
+  type Rule,
+  type RuleMatch,
+  type Reply,
+  type ReplyBody,
+  type ReplyModifiers,
+  type ToolCallSpec,
+  type ErrorSpec,
+  type Api,
+} from './fake-llm';
