@@ -12,7 +12,10 @@ import {
 import { AdapterStatusBoard } from './adapters/adapter-status-board';
 import { holderLiveness } from './leases/holder-liveness';
 import { takeOwnLease } from './leases/own-lease';
+import { buildAgent } from './agent/build-agent';
+import { agentRpc } from './rpc/agent-rpc';
 import { coreRpc } from './rpc/core-rpc';
+import { sessionsRpc } from './rpc/sessions-rpc';
 import { leaseRpc } from './rpc/lease-rpc';
 import { openStore } from './store/db';
 import { LeaseRepo } from './store/lease-repo';
@@ -51,7 +54,10 @@ async function main(): Promise<void> {
     process.exit(EXIT.LEASE_HELD);
   }
 
+  const built = await buildAgent({ config, paths: ctx.paths, store, log, hostEnv: process.env, cwd: process.cwd() });
   const server = await startGrpcServer(ctx.listen, [
+    agentRpc(log, built.agent, built.turns),
+    sessionsRpc(log, built.sessions),
     leaseRpc(log, leases, now),
     coreRpc({ log, leases, status: new StatusRepo(db), board: new AdapterStatusBoard(), startedAtMs: ctx.startedAtMs, now }),
     serviceInfoService(log, () => ({
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
     watchParent: ctx.supervised,
     steps: [
       { name: 'stop gRPC', run: () => server.close(3000) },
+      { name: 'stop agent', run: () => built.stop() },
       { name: 'release lease', run: () => ownLease.release() },
       { name: 'close store', run: () => db.close() },
     ],

@@ -5,6 +5,7 @@ import { gatewayStart, gatewayStartDetached } from './commands/gateway-start';
 import { gatewayStatus } from './commands/gateway-status';
 import { gatewayStop } from './commands/gateway-stop';
 import { probe } from './commands/probe';
+import { chat } from './commands/chat';
 
 function withGlobals(cmd: Command): Command {
   return cmd
@@ -33,6 +34,12 @@ withGlobals(gateway.command('restart').description('stop, then start in the back
   }),
 );
 withGlobals(gateway.command('status').description('show every service, its pid, uptime and lease')).action(run(gatewayStatus));
+withGlobals(program.command('chat <prompt>').description('one turn with the agent, streamed; stored as a CLI session'))
+  .option('--session <id>', 'continue this session')
+  .option('--model <model>', 'model id or unique short name (default: default_model)')
+  .action(async (prompt: string, opts: GlobalFlags & { session?: string; model?: string }) => {
+    process.exitCode = await chat(prompt, opts);
+  });
 program
   .command('probe <address>')
   .description('exit 0 when the gRPC server at HOST:PORT is healthy (container health checks)')

@@ -14,8 +14,15 @@ export {
   secretPaths,
   maskSecret,
   writeStarterConfig,
+  listModelIds,
+  findModelId,
+  describeModelLookupFailure,
   type ConfigProblem,
   type LoadedConfig,
+  type Provider,
+  type ModelEntry,
+  type McpServer,
+  type Platform,
 } from './config';
 export { describeZodIssue } from './validation/describe-issue';
 
@@ -29,8 +36,8 @@ export { EXIT } from './service/exit-codes';
 export { processIdentity, SERVICE_NAMES, type ServiceName } from './service/identity';
 
 // gRPC plumbing
-export { startGrpcServer, unary, type GrpcService, type RunningGrpcServer, type UnaryHandler } from './rpc/serve';
-export { call, DEFAULT_DEADLINE_MS, type CallOptionsLite } from './rpc/call';
+export { startGrpcServer, unary, serverStream, type GrpcService, type RunningGrpcServer, type UnaryHandler, type StreamHandler } from './rpc/serve';
+export { call, readStream, DEFAULT_DEADLINE_MS, type CallOptionsLite } from './rpc/call';
 export {
   agentCoreClients,
   adapterHostClients,
@@ -56,3 +63,21 @@ export {
 export { SchedulerServiceService, type SchedulerServiceServer, type GetSchedulerStatusResponse } from './gen/cliver/v1/scheduler';
 export { type ServiceInfo } from './gen/cliver/v1/service_info';
 export { startLeasedService, type LeasedService, type LeasedServiceOptions } from './service/leased-service';
+export {
+  AgentServiceService,
+  AgentServiceClient,
+  Surface as ProtoSurface,
+  type AgentServiceServer,
+  type ChatRequest,
+  type ChatResponse,
+  type ChatMessage as ProtoChatMessage,
+  type ClientTool,
+  type SamplingOptions as ProtoSamplingOptions,
+} from './gen/cliver/v1/agent';
+export {
+  SessionsServiceService,
+  SessionsServiceClient,
+  type SessionsServiceServer,
+  type Session as ProtoSession,
+  type Turn as ProtoTurn,
+} from './gen/cliver/v1/sessions';

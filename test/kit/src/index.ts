@@ -23,3 +23,16 @@ export {
   type ErrorSpec,
   type Api,
 } from './fake-llm';
+
+// Fake MCP server (stdio and Streamable HTTP)
+export {
+  createFakeMcpServer,
+  FAKE_MCP_NAME,
+  CRASH_EXIT_CODE,
+  startFakeMcpHttp,
+  fakeMcpCommand,
+  type FakeMcpServerOptions,
+  type FakeMcpHttp,
+  type FakeMcpHttpOptions,
+  type FakeMcpCommand,
+} from './fake-mcp';

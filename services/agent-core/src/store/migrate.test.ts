@@ -17,7 +17,7 @@ function columns(db: Database.Database, table: string): string[] {
 describe('migrations', () => {
   it('bring an empty database to the newest version with gateway.md tables', () => {
     const { db, migration } = openStore(tempDb());
-    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases'] });
+    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases', '0003-sessions'] });
     expect(columns(db, 'tasks')).toEqual([
       'name', 'yaml_path', 'session_id', 'created_at', 'updated_at', 'origin_source', 'origin_platform',
       'origin_channel_id', 'origin_thread_id', 'origin_user_id', 'state_status', 'state_suspend_reason',
@@ -39,9 +39,10 @@ describe('migrations', () => {
 
     const { db, migration } = openStore(file);
     expect(migration.from).toBe(MIGRATIONS.length - 1);
-    expect(migration.applied).toEqual(['0002-leases']);
+    expect(migration.applied).toEqual(['0003-sessions']);
     expect(db.prepare('SELECT task_name, execution_id FROM task_runs').all()).toEqual([{ task_name: 'daily', execution_id: 'ab12cd34' }]);
-    expect(columns(db, 'leases')).toContain('token');
+    expect(columns(db, 'sessions')).toContain('summary_upto_turn');
+    expect(columns(db, 'turns')).toContain('session_id');
     db.close();
   });
 
@@ -59,7 +60,7 @@ describe('migrations', () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from-the-future', 'x')").run();
     db.close();
     expect(() => openStore(file)).toThrow(
-      `${file} has schema version 99, but this CLIver Gateway knows only up to 2. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
+      `${file} has schema version 99, but this CLIver Gateway knows only up to 3. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
     );
     const after = new Database(file);
     expect(schemaVersion(after)).toBe(99);
@@ -68,9 +69,9 @@ describe('migrations', () => {
 
   it('rolls back a migration that fails halfway, recording nothing', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: 3, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
+    const broken = [...MIGRATIONS, { version: 4, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(3);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't3'").get()).toBeUndefined();
   });
 });

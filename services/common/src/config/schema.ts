@@ -103,6 +103,15 @@ export const Session = z.object({
 });
 export type Session = z.infer<typeof Session>;
 
+/** Ours: limits of the agent's tool-calling loop. */
+export const AgentLoop = z.object({
+  /** Model calls per turn before the loop stops with a clear message. */
+  max_iterations: positiveInt().default(20),
+  /** How long one provider request may take before it fails with deadline_exceeded. */
+  provider_timeout_seconds: positiveInt().default(120),
+});
+export type AgentLoop = z.infer<typeof AgentLoop>;
+
 const ConfigShape = z
   .object({
     default_agent_name: z.string().min(1).default('CLIver'),
@@ -115,6 +124,7 @@ const ConfigShape = z
     enabled_toolsets: z.array(z.string()).optional(),
     gateway: Gateway.prefault({}),
     session: Session.prefault({}),
+    agent: AgentLoop.prefault({}),
     search_engines: z.array(z.string()).optional(),
     /** IANA zone for tasks and timestamps; unset means the host's zone. */
     timezone: timeZone().optional(),

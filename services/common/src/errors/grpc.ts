@@ -47,8 +47,10 @@ export function fromGrpcError(err: unknown): AppError {
   const sent = firstString(e.metadata, CODE_KEY);
   const code: ErrorCode = sent && isErrorCode(sent) ? sent : (FROM_GRPC.get(e.code) ?? 'internal');
   const retry = firstString(e.metadata, RETRY_KEY);
+  // No code from our server means the call never reached a handler: the peer is down or gone.
+  const transportReason = !sent && e.code === GrpcStatus.UNAVAILABLE ? 'service_unreachable' : undefined;
   return new AppError(code, e.details || e.message || 'gRPC call failed', {
-    reason: firstString(e.metadata, REASON_KEY),
+    reason: firstString(e.metadata, REASON_KEY) ?? transportReason,
     field: firstString(e.metadata, FIELD_KEY),
     retryAfterMs: retry === undefined ? undefined : Number(retry),
     cause: err,

@@ -1,4 +1,4 @@
-import { Metadata, type CallOptions, type Client, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type CallOptions, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcError } from '../errors/grpc';
 
 type UnaryMethod<Req, Res> = (
@@ -37,4 +37,28 @@ export function call<C extends Client, Req, Res>(
       error ? reject(fromGrpcError(error)) : resolve(response),
     );
   });
+}
+
+/**
+ * Reads a server-streaming call as an async iterable. Aborting `signal`, or leaving the loop
+ * early, cancels the call on the server (which stops the work behind it).
+ */
+export async function* readStream<Res>(
+  open: (metadata: Metadata, options: Partial<CallOptions>) => ClientReadableStream<Res>,
+  options: { signal?: AbortSignal; deadlineMs?: number } = {},
+): AsyncGenerator<Res> {
+  const call = open(new Metadata(), options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {});
+  const cancel = () => call.cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  let finished = false;
+  try {
+    for await (const message of call) yield message as Res;
+    finished = true;
+  } catch (err) {
+    finished = true;
+    throw fromGrpcError(err);
+  } finally {
+    options.signal?.removeEventListener('abort', cancel);
+    if (!finished) call.cancel();
+  }
 }

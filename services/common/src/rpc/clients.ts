@@ -9,6 +9,8 @@ import {
 } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { AdapterHostServiceClient } from '../gen/cliver/v1/adapter';
+import { AgentServiceClient } from '../gen/cliver/v1/agent';
+import { SessionsServiceClient } from '../gen/cliver/v1/sessions';
 import { CoreServiceClient } from '../gen/cliver/v1/core';
 import { LeaseServiceClient } from '../gen/cliver/v1/lease';
 import { SchedulerServiceClient } from '../gen/cliver/v1/scheduler';
@@ -31,6 +33,8 @@ export function agentCoreClients(address: string) {
   return {
     core: new CoreServiceClient(address, insecure, CHANNEL_OPTIONS),
     lease: new LeaseServiceClient(address, insecure, CHANNEL_OPTIONS),
+    agent: new AgentServiceClient(address, insecure, CHANNEL_OPTIONS),
+    sessions: new SessionsServiceClient(address, insecure, CHANNEL_OPTIONS),
     info: new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS),
   };
 }

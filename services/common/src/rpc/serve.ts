@@ -3,6 +3,7 @@ import {
   ServerCredentials,
   type sendUnaryData,
   type ServerUnaryCall,
+  type ServerWritableStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -69,5 +70,30 @@ export async function startGrpcServer(listen: string, services: GrpcService[]): 
           resolve();
         });
       }),
+  };
+}
+
+/** A server-streaming handler: writes events with `write`, resolves when the stream is complete. */
+export type StreamHandler<Req, Res> = (request: Req, write: (event: Res) => void, call: ServerWritableStream<Req, Res>) => Promise<void>;
+
+/**
+ * Wraps a server-streaming handler: a resolved handler ends the stream with OK; a thrown error
+ * ends it with that error's status (events already written stay valid for the client).
+ */
+export function serverStream<Req, Res>(log: Logger, method: string, handler: StreamHandler<Req, Res>) {
+  return (call: ServerWritableStream<Req, Res>): void => {
+    const write = (event: Res) => {
+      if (!call.cancelled && !call.writableEnded) call.write(event);
+    };
+    handler(call.request, write, call).then(
+      () => {
+        if (!call.writableEnded) call.end();
+      },
+      (err: unknown) => {
+        const appError = AppError.from(err);
+        if (appError.code === 'internal') log.error({ err, method }, 'gRPC stream handler failed');
+        if (!call.writableEnded) call.emit('error', toGrpcError(appError));
+      },
+    );
   };
 }

@@ -141,9 +141,14 @@ export class FakeLlm {
     await this.stop();
   }
 
-  private record(api: Api, path: string, req: IncomingMessage, body: unknown): void {
+  private record(api: Api, path: string, req: IncomingMessage, body: unknown, res?: ServerResponse): void {
     if (this.requests.length >= MAX_RECORDED) this.requests.splice(0, MAX_RECORDED / 2);
-    this.requests.push({ api, path, headers: req.headers, body, at: Date.now() });
+    const entry: RecordedRequest = { api, path, headers: req.headers, body, at: Date.now() };
+    this.requests.push(entry);
+    // Lets a test prove that cancelling a turn really stopped the provider request.
+    res?.once('close', () => {
+      if (!res.writableFinished) entry.clientAborted = true;
+    });
     if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => this.requests.length >= w.n);
     this.waiters = this.waiters.filter((w) => this.requests.length < w.n);
@@ -200,7 +205,7 @@ export class FakeLlm {
 
   private async chat(wire: ChatWire, req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): Promise<void> {
     const body = parseJson(raw);
-    this.record(wire.api, path, req, body);
+    this.record(wire.api, path, req, body, res);
     if (!authorized(req)) return wire.sendError(res, { status: 401, message: NO_KEY });
     if (!isBody(body)) return wire.sendError(res, { status: 400, message: 'The request body must be a JSON object.' });
     const bad = wire.invalid(body);

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Epoch milliseconds when the body had been read. */
   at: number;
+  /** Set when the client closed the connection before the answer was complete. */
+  clientAborted?: boolean;
 }
 
 export interface ToolCallSpec {

@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate';
 import { tasksAndRuns } from './0001-tasks-and-runs';
 import { leases } from './0002-leases';
+import { sessions } from './0003-sessions';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [tasksAndRuns, leases];
+export const MIGRATIONS: readonly Migration[] = [tasksAndRuns, leases, sessions];

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// npm run demo — the whole gateway with no keys: a temporary home whose only model is the test
+// kit's fake LLM. Ctrl-C stops everything and removes the temporary home.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { stringify } = require('yaml');
+const { startFakeLlm, freePorts, waitFor, CLIVER_BIN } = require('../test/kit/dist/index.js');
+
+(async () => {
+  const fake = await startFakeLlm();
+  const home = mkdtempSync(join(tmpdir(), 'cliver-demo-'));
+  const [http, core, api, adapters, scheduler] = await freePorts(5);
+  writeFileSync(
+    join(home, 'config.yaml'),
+    stringify({
+      default_model: 'demo/echo',
+      providers: { demo: { type: 'openai', api_url: fake.openaiBaseUrl, api_key: 'demo', models: [{ name: 'echo', context_window: 32768 }] } },
+      gateway: {
+        host: '127.0.0.1',
+        port: http,
+        internal: { agent_core: `127.0.0.1:${core}`, gateway_api: `127.0.0.1:${api}`, adapter_host: `127.0.0.1:${adapters}`, scheduler: `127.0.0.1:${scheduler}` },
+      },
+    }),
+  );
+  const env = { ...process.env, CLIVER_CONF_DIR: home };
+  const gateway = spawn(process.execPath, [CLIVER_BIN, 'gateway', 'start', '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${http}`;
+  await waitFor(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, { timeoutMs: 30_000, what: 'the gateway' });
+  const cli = `CLIVER_CONF_DIR=${home} node ${CLIVER_BIN}`;
+  console.log(`
+CLIver Gateway demo is running (no keys: the model is a fake that echoes).
+  home:   ${home}
+  health: curl ${url}/health
+  chat:   ${cli} chat "hello there"
+  tools:  ${cli} chat "[[tool:MemoryWrite {\\"content\\":\\"likes tea\\"}]] remember this"
+  status: ${cli} gateway status
+Press Ctrl-C to stop.`);
+  const stop = async () => {
+    gateway.kill('SIGTERM');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    await fake.close();
+    rmSync(home, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  gateway.once('exit', (code) => {
+    console.error(`the gateway exited (code ${code})`);
+    process.exit(1);
+  });
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

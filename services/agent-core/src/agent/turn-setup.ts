@@ -1,0 +1,56 @@
+import { AppError } from '@cliver/common';
+import type { AgentMemory } from '../memory/memory-file';
+import { identityPrompt } from '../memory/identity';
+import { ActiveSkills, activeSkillsPrompt, restrictTools, skillTool, type SkillLookup } from '../skills/activation';
+import { askTool } from '../tools/ask-tool';
+import type { Tool } from '../tools/tool';
+import type { SetupPort, TurnSession, TurnSetup } from './ports';
+import { allowsAsk, systemText } from './system-text';
+import type { TurnRequest } from './turn';
+
+export interface TurnSetupDeps {
+  agentName: string;
+  agentDir: string;
+  timeZone: string;
+  skills: SkillLookup;
+  memory: AgentMemory;
+  /** The gateway's own tools (tasks, memory), built once. */
+  builtinTools: Tool[];
+  /** Tools of the connected MCP servers, as they are at the start of the turn. */
+  mcpTools: () => Tool[];
+  now: () => Date;
+}
+
+/** Builds each turn's system text and tool list from the request's surface, skills and filters. */
+export class TurnSetupBuilder implements SetupPort {
+  constructor(private readonly deps: TurnSetupDeps) {}
+
+  async setup(request: TurnRequest, session: TurnSession | undefined): Promise<TurnSetup> {
+    const { deps } = this;
+    const active = new ActiveSkills(
+      request.skills.map((name) => {
+        const skill = deps.skills.get(name);
+        if (!skill) throw new AppError('not_found', `unknown skill "${name}"`, { field: 'skills', reason: 'skill_not_found' });
+        return skill;
+      }),
+    );
+    let tools: Tool[] = [...deps.builtinTools, skillTool(deps.skills, active), ...deps.mcpTools()];
+    if (allowsAsk(request.surface)) tools.push(askTool);
+    if (request.toolFilter.length) tools = tools.filter((t) => request.toolFilter.includes(t.name));
+    tools = restrictTools(tools, active.list());
+
+    const [identity, memory] = await Promise.all([identityPrompt(deps.agentDir), deps.memory.memoryPrompt()]);
+    const linkedTask = typeof session?.options.task_name === 'string' ? session.options.task_name : undefined;
+    const base = systemText({
+      agentName: deps.agentName,
+      surface: request.surface,
+      now: deps.now(),
+      timeZone: deps.timeZone,
+      origin: request.origin,
+      linkedTask,
+      extra: request.systemMessage,
+    });
+    const system = [base, identity, memory, activeSkillsPrompt(active.list())].filter(Boolean).join('\n\n');
+    return { system, tools };
+  }
+}

@@ -1,0 +1,50 @@
+import { AppError } from '@cliver/common';
+import type { CompletionRequest, Provider, StreamEvent } from './provider';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  /** A provider's Retry-After is honoured up to this; longer waits fail the turn instead. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000 };
+
+const RETRYABLE = new Set(['provider_rate_limited', 'provider_unavailable', 'provider_unreachable']);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(new AppError('unavailable', 'the request was cancelled', { reason: 'cancelled' }))), { once: true });
+  });
+}
+
+/**
+ * Retries a provider call that failed before anything was streamed, for rate limits and
+ * outages only, with a bounded number of attempts: a dead provider fails the turn within
+ * seconds instead of hanging it. Once text has been streamed a retry would repeat it, so
+ * failures after the first event are final.
+ */
+export class RetryingProvider implements Provider {
+  constructor(private readonly inner: Provider, private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY) {}
+
+  async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
+    for (let attempt = 1; ; attempt++) {
+      let started = false;
+      try {
+        for await (const event of this.inner.stream(req)) {
+          started = true;
+          yield event;
+        }
+        return;
+      } catch (err) {
+        const e = AppError.from(err);
+        const retryAfter = e.retryAfterMs;
+        const delay = retryAfter ?? this.policy.baseDelayMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+        const give = started || req.signal.aborted || attempt >= this.policy.maxAttempts || !RETRYABLE.has(e.reason ?? '') || delay > this.policy.maxDelayMs;
+        if (give) throw e;
+        await sleep(delay, req.signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import { messageText, type ChatMessage } from '../agent/messages';
+
+export type TokenEncoding = 'o200k_base' | 'cl100k_base';
+
+const RANKS: Record<TokenEncoding, TiktokenBPE> = { o200k_base: o200kBase, cl100k_base: cl100kBase };
+
+// Building an encoder parses its whole rank table (~100-200k entries, tens of ms), so each is
+// built on first use and then kept: at most two, never one per model or per text.
+const encoders = new Map<TokenEncoding, Tiktoken>();
+
+// OpenAI's accounting for chat input: a few tokens of framing per message, one more for a
+// `name`, and the tokens that prime the reply.
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const TOKENS_REPLY_PRIMING = 3;
+
+// gpt-3.5 and the gpt-4 family before gpt-4o (gpt-4, gpt-4-turbo, gpt-4-32k) and the older
+// embedding models use cl100k; `gpt-4o`, `gpt-4.1`, `gpt-4.5`, o-series and newer use o200k.
+const CL100K_MODEL = /^(gpt-3\.5|gpt-35|gpt-4(?![o.\d])|text-embedding-)/;
+
+/**
+ * The encoding to count a model's tokens with. Models of other vendors (Anthropic, Llama, ...)
+ * have tokenizers we do not ship; o200k is a close enough estimate for budgeting context.
+ * Accepts `<provider>/<name>` ids.
+ */
+export function encodingForModel(model?: string): TokenEncoding {
+  const name = (model ?? '').toLowerCase().split('/').at(-1) ?? '';
+  return CL100K_MODEL.test(name) ? 'cl100k_base' : 'o200k_base';
+}
+
+function encoder(encoding: TokenEncoding): Tiktoken {
+  let enc = encoders.get(encoding);
+  if (!enc) {
+    enc = new Tiktoken(RANKS[encoding]);
+    encoders.set(encoding, enc);
+  }
+  return enc;
+}
+
+/** Tokens in plain text. Special-token markers in the text count as ordinary text, never throw. */
+export function countText(text: string, model?: string): number {
+  if (text.length === 0) return 0;
+  return encoder(encodingForModel(model)).encode(text, [], []).length;
+}
+
+/** Tokens one message adds to a chat request, framing included. */
+export function countMessage(message: ChatMessage, model?: string): number {
+  const name = message.role === 'user' && message.name ? TOKENS_PER_NAME + countText(message.name, model) : 0;
+  return TOKENS_PER_MESSAGE + name + countText(messageText(message), model);
+}
+
+/** Tokens a chat request with these messages uses before the reply. */
+export function countMessages(messages: readonly ChatMessage[], model?: string): number {
+  if (messages.length === 0) return 0;
+  return messages.reduce((sum, m) => sum + countMessage(m, model), TOKENS_REPLY_PRIMING);
+}
