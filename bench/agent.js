@@ -5,7 +5,7 @@
 const { randomUUID } = require('node:crypto');
 const OpenAI = require('openai').default;
 const { makeTempHome, startServiceProcess, startFakeLlm, waitFor, killStartedProcesses } = require('../test/kit/dist/index.js');
-const { agentCoreClients, readStream, ProtoSurface } = require('../services/common/dist/index.js');
+const { agentCoreClients, readStream, ProtoSurface, ChatRequest } = require('../services/common/dist/index.js');
 
 const TURNS = { 1: Number(process.env.BENCH_TURNS_C1 ?? 1000), 50: Number(process.env.BENCH_TURNS_C50 ?? 5000) };
 
@@ -32,11 +32,7 @@ async function measure(concurrency, total, once) {
 }
 
 function chatRequest(surface, stateless) {
-  return {
-    requestId: randomUUID(), surface, sessionId: '', stateless, model: '', clientTools: [], skills: [], toolFilter: [],
-    systemMessage: '', sessionTitle: '', options: undefined, origin: undefined,
-    messages: [{ role: 'user', content: 'hello benchmark', contentNull: false, parts: [], toolCalls: [], toolCallId: '', name: '' }],
-  };
+  return ChatRequest.fromPartial({ requestId: randomUUID(), surface, stateless, messages: [{ role: 'user', content: 'hello benchmark' }] });
 }
 
 (async () => {

@@ -38,6 +38,7 @@ CLIver Gateway demo is running (no keys: the model is a fake that echoes).
   status: ${cli} gateway status
 Press Ctrl-C to stop.`);
   const stop = async () => {
+    gateway.removeListener('exit', died);
     gateway.kill('SIGTERM');
     await new Promise((resolve) => gateway.once('exit', resolve));
     await fake.close();
@@ -46,10 +47,11 @@ Press Ctrl-C to stop.`);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  gateway.once('exit', (code) => {
+  const died = (code) => {
     console.error(`the gateway exited (code ${code})`);
     process.exit(1);
-  });
+  };
+  gateway.once('exit', died);
 })().catch((err) => {
   console.error(err);
   process.exit(1);

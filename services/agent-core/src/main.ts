@@ -56,7 +56,7 @@ async function main(): Promise<void> {
 
   const built = await buildAgent({ config, paths: ctx.paths, store, log, hostEnv: process.env, cwd: process.cwd() });
   const server = await startGrpcServer(ctx.listen, [
-    agentRpc(log, built.agent, built.turns),
+    agentRpc(log, built.agent, built.turns, built.catalog),
     sessionsRpc(log, built.sessions),
     leaseRpc(log, leases, now),
     coreRpc({ log, leases, status: new StatusRepo(db), board: new AdapterStatusBoard(), startedAtMs: ctx.startedAtMs, now }),

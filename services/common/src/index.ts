@@ -4,6 +4,7 @@
 export { AppError, ERROR_CODES, isErrorCode, type ErrorCode, type AppErrorOptions } from './errors/app-error';
 export { toGrpcError, fromGrpcError } from './errors/grpc';
 export { HTTP_STATUS } from './errors/http';
+export { toOpenAiError, type OpenAiErrorBody } from './errors/openai';
 
 // Config
 export {
@@ -68,7 +69,7 @@ export {
   AgentServiceClient,
   Surface as ProtoSurface,
   type AgentServiceServer,
-  type ChatRequest,
+  ChatRequest,
   type ChatResponse,
   type ChatMessage as ProtoChatMessage,
   type ClientTool,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Config, createLogger } from '@cliver/common';
-import { startFakeLlm, waitFor, type FakeLlm } from '@cliver/testkit';
+import { createServer } from 'node:http';
+import { freePort, startFakeLlm, waitFor, type FakeLlm } from '@cliver/testkit';
 import { ModelCatalog } from '../providers/model-catalog';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { defineTool, type Tool } from '../tools/tool';
@@ -126,6 +127,34 @@ describe.each(['openai', 'anthropic'] as const)('the agent loop over the %s wire
     const { result } = await run(agentFor(wire, [add], 3), request('loop forever'));
     expect(result.iterations).toBe(3);
     expect(result.text).toMatch(/^I stopped after 3 rounds of tool calls without reaching a final answer/);
+  });
+});
+
+describe('a provider that misbehaves', () => {
+  function agentAt(apiUrl: string): Agent {
+    const config = Config.parse({ providers: { odd: { type: 'openai', api_url: apiUrl, api_key: 'k', models: ['m'] } } });
+    const providers = new ProviderRegistry({ timeoutMs: 5000, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 100 } });
+    return new Agent({ catalog: new ModelCatalog(config), providers, sessions: noSessions, setup: setupWith([]), log, maxIterations: 3 });
+  }
+
+  it('that is unreachable gives a clear error after bounded retries', async () => {
+    const port = await freePort();
+    await expect(run(agentAt(`http://127.0.0.1:${port}/v1`), request('hi'))).rejects.toMatchObject({
+      code: 'unavailable',
+      reason: 'provider_unreachable',
+      message: expect.stringContaining("provider 'odd' is unreachable"),
+    });
+  });
+
+  it('that answers garbage gives a clear error', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: <html>not json</html>\n\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      await expect(run(agentAt(`http://127.0.0.1:${port}/v1`), request('hi'))).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining("provider 'odd'") });
+    } finally {
+      server.close();
+    }
   });
 });
 

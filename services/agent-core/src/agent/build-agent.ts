@@ -9,6 +9,7 @@ import { ModelCatalog } from '../providers/model-catalog';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { SessionRepo } from '../sessions/session-repo';
 import { startRetention } from '../sessions/retention';
+import { warmTokenCounter } from '../sessions/token-counter';
 import { SkillCatalog } from '../skills/skill-catalog';
 import { TaskStore } from '../tasks/task-store';
 import { taskTools } from '../tasks/task-tools';
@@ -71,6 +72,10 @@ export async function buildAgent(opts: {
       onError: (err) => log.error({ err }, 'session cleanup failed'),
     },
   );
+  // Building the tokenizer takes about a second of CPU: do it soon after start-up, not inside the
+  // first turn, and not before the service answers health checks.
+  const warm = setTimeout(() => warmTokenCounter(), 2000);
+  warm.unref();
   return {
     agent,
     turns: new TurnRegistry(),

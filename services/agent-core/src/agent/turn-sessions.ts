@@ -38,9 +38,12 @@ export class TurnSessions implements SessionPort {
     }
     if (request.surface === 'im' && request.origin) {
       const { platform, channelId, threadId } = request.origin;
-      const key = `${platform}:${channelId}:${threadId}`;
-      const existing = repo.findByImKey(key);
-      return toTurnSession(existing ?? repo.getOrCreateIm(key, platform, now()), !existing);
+      const s = repo.getOrCreateKeyed(`${platform}:${channelId}:${threadId}`, 'im', platform, now());
+      return toTurnSession(s, s.created);
+    }
+    if (request.sessionKey) {
+      const s = repo.getOrCreateKeyed(`api:${request.sessionKey}`, request.surface, undefined, now());
+      return toTurnSession(s, s.created);
     }
     const firstUser = request.messages.find((m) => m.role === 'user');
     const title = request.sessionTitle ?? (firstUser ? messageText(firstUser).replace(/\s+/g, ' ').slice(0, TITLE_CHARS) : undefined);

@@ -20,6 +20,8 @@ export interface TurnRequest {
   toolFilter: string[];
   systemMessage?: string;
   sessionTitle?: string;
+  /** Continues (or creates) the session stored under this caller-chosen key. */
+  sessionKey?: string;
 }
 
 export type TurnEvent =

@@ -71,7 +71,7 @@ export class AnthropicProvider implements Provider {
   private readonly client: Anthropic;
 
   constructor(private readonly providerName: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
-    this.client = new Anthropic({ apiKey: apiKey || 'not-set', baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''), maxRetries: 0, timeout: timeoutMs });
+    this.client = new Anthropic({ apiKey: apiKey || 'not-set', baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''), maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {

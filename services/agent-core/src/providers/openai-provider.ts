@@ -88,8 +88,9 @@ export class OpenAiProvider implements Provider {
   private readonly client: OpenAI;
 
   constructor(private readonly providerName: string, type: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
-    // Retries are ours (retrying-provider.ts), so that Retry-After is capped and counted once.
-    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: timeoutMs });
+    // Retries are ours (retrying-provider.ts), so that Retry-After is capped and counted once;
+    // the SDK's console logging is off because every failure is mapped and logged by us.
+    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {

@@ -1,5 +1,6 @@
 import { AgentServiceService, serverStream, unary, type ChatRequest, type ChatResponse, type GrpcService, type Logger } from '@cliver/common';
 import type { Agent } from '../agent/agent';
+import type { ModelCatalog } from '../providers/model-catalog';
 import type { TurnRegistry } from '../agent/turn-registry';
 import type { TurnEvent } from '../agent/turn';
 import { toTurnRequest } from './chat-request';
@@ -21,7 +22,7 @@ function toResponse(e: TurnEvent): ChatResponse {
   }
 }
 
-export function agentRpc(log: Logger, agent: Agent, turns: TurnRegistry): GrpcService {
+export function agentRpc(log: Logger, agent: Agent, turns: TurnRegistry, catalog: ModelCatalog): GrpcService {
   return {
     definition: AgentServiceService,
     implementation: {
@@ -38,6 +39,10 @@ export function agentRpc(log: Logger, agent: Agent, turns: TurnRegistry): GrpcSe
         }
       }),
       cancelChat: unary(log, 'CancelChat', (req: { requestId: string }) => ({ cancelled: turns.cancel(req.requestId) })),
+      listModels: unary(log, 'ListModels', () => ({
+        models: catalog.list().map((m) => ({ id: m.id, provider: m.provider, contextWindow: m.contextWindow, capabilities: m.capabilities })),
+        defaultModel: catalog.defaultModelId ?? '',
+      })),
     },
   };
 }

@@ -93,5 +93,6 @@ export function toTurnRequest(req: ChatRequest): TurnRequest {
     toolFilter: req.toolFilter,
     systemMessage: req.systemMessage || undefined,
     sessionTitle: req.sessionTitle || undefined,
+    sessionKey: req.sessionKey || undefined,
   };
 }

@@ -85,10 +85,11 @@ describe('prepareHistory', () => {
     expect(out.compressed).toBe('summary');
     expect(summarize).toHaveBeenCalledTimes(2);
     const older = summarize.mock.calls[1][0];
+    // History was [summary, 7..13]: the newest 30 % (two messages) stay, the rest is summarised.
     expect(older[0]).toEqual({ role: 'user', content: '[Conversation Summary] covered 7 messages' });
-    expect(contents(older.slice(1))).toEqual([7, 8, 9, 10, 11, 12].map(long));
-    expect(repo.get(sessionId)?.summaryUptoTurn).toBe(more[2]);
-    expect(contents(out.messages)).toEqual(['[Conversation Summary] covered 7 messages', long(13)]);
+    expect(contents(older.slice(1))).toEqual([7, 8, 9, 10, 11].map(long));
+    expect(repo.get(sessionId)).toMatchObject({ summary: 'covered 6 messages', summaryUptoTurn: more[1] });
+    expect(contents(out.messages)).toEqual(['[Conversation Summary] covered 6 messages', long(12), long(13)]);
   });
 
   it('drops the oldest messages when summarising fails, and stores no summary', async () => {

@@ -181,9 +181,20 @@ export class SessionRepo {
 
   /** The session of one IM thread, created on its first message. */
   getOrCreateIm(imKey: string, platform: string, now: Date): Session {
-    return this.db.transaction(
-      (): Session => this.findByImKey(imKey) ?? this.create({ source: 'im', imKey, platform }, now),
-    ).immediate();
+    const { created: _created, ...session } = this.getOrCreateKeyed(imKey, 'im', platform, now);
+    return session;
+  }
+
+  /**
+   * The session stored under a key (an IM thread, an API client's session key), created on first
+   * use; `created` tells which. The key shares the unique `im_key` column, so keys of other
+   * sources carry a prefix (`api:`) that an IM key (`platform:channel:thread`) cannot collide with.
+   */
+  getOrCreateKeyed(key: string, source: SessionSource, platform: string | undefined, now: Date): Session & { created: boolean } {
+    return this.db.transaction((): Session & { created: boolean } => {
+      const found = this.findByImKey(key);
+      return found ? { ...found, created: false } : { ...this.create({ source, imKey: key, platform }, now), created: true };
+    }).immediate();
   }
 
   /** Appends the turns and bumps `updated_at`, all or nothing; returns the new turn ids in order. */

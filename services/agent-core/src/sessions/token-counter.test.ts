@@ -25,6 +25,17 @@ describe('token counter', () => {
     expect(countText(text, 'claude-sonnet-4')).toBe(countText(text, 'gpt-4o'));
   });
 
+  it('counts long runs without spaces in bounded time and close to the exact count', () => {
+    // Encoded whole, 20,000 'a's would take tens of seconds (quadratic byte-pair merge).
+    const started = performance.now();
+    expect(countText('a'.repeat(20_000))).toBeGreaterThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
+    const url = `https://example.com/path?q=${'abc123'.repeat(20)}`;
+    // 47 tokens when encoded whole; each of the four slice boundaries may add one.
+    expect(countText(url)).toBeGreaterThanOrEqual(47);
+    expect(countText(url)).toBeLessThanOrEqual(51);
+  });
+
   it('treats special-token markers in user text as plain text', () => {
     expect(countText('<|endoftext|> and <|im_start|>')).toBeGreaterThan(2);
   });

@@ -40,10 +40,33 @@ function encoder(encoding: TokenEncoding): Tiktoken {
   return enc;
 }
 
+/** Builds the model's encoder now (about a second for o200k), so the first turn does not wait for it. */
+export function warmTokenCounter(model?: string): void {
+  encoder(encodingForModel(model));
+}
+
+// js-tiktoken's byte-pair merge is quadratic in the length of one regex piece: 8,000 'a's take
+// seconds. Pieces never cross a space/non-space boundary, so only long runs of either can be
+// slow; those are encoded in short slices, each boundary adding at most one token to the count.
+const LONG_RUN = /\S{64,}|\s{64,}/g;
+const SLICE_CHARS = 32;
+
+function encodedLength(enc: Tiktoken, text: string): number {
+  const exact = (part: string): number => (part.length === 0 ? 0 : enc.encode(part, [], []).length);
+  let count = 0;
+  let last = 0;
+  for (const run of text.matchAll(LONG_RUN)) {
+    count += exact(text.slice(last, run.index));
+    for (let i = 0; i < run[0].length; i += SLICE_CHARS) count += exact(run[0].slice(i, i + SLICE_CHARS));
+    last = run.index + run[0].length;
+  }
+  return count + exact(text.slice(last));
+}
+
 /** Tokens in plain text. Special-token markers in the text count as ordinary text, never throw. */
 export function countText(text: string, model?: string): number {
   if (text.length === 0) return 0;
-  return encoder(encodingForModel(model)).encode(text, [], []).length;
+  return encodedLength(encoder(encodingForModel(model)), text);
 }
 
 /** Tokens one message adds to a chat request, framing included. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, agentCoreClients, closeClients, EXIT, internalAddress, ProtoSurface, readStream, type ChatResponse } from '@cliver/common';
+import { AppError, ChatRequest, agentCoreClients, closeClients, EXIT, internalAddress, ProtoSurface, readStream, type ChatResponse } from '@cliver/common';
 import { cliContext, complain, type GlobalFlags } from './cli-context';
 
 export interface ChatFlags extends GlobalFlags {
@@ -23,21 +23,13 @@ export async function chat(prompt: string, flags: ChatFlags): Promise<number> {
   process.once('SIGINT', interrupt);
   let sessionId = flags.session ?? '';
   try {
-    const request = {
+    const request = ChatRequest.fromPartial({
       requestId: randomUUID(),
       surface: ProtoSurface.SURFACE_CLI,
       sessionId,
-      stateless: false,
       model: flags.model ?? '',
-      messages: [{ role: 'user', content: prompt, contentNull: false, parts: [], toolCalls: [], toolCallId: '', name: '' }],
-      clientTools: [],
-      skills: [],
-      toolFilter: [],
-      systemMessage: '',
-      sessionTitle: '',
-      options: undefined,
-      origin: undefined,
-    };
+      messages: [{ role: 'user', content: prompt }],
+    });
     for await (const event of readStream<ChatResponse>((md, opts) => clients.agent.chat(request, md, opts), { signal: controller.signal })) {
       if (event.session) sessionId = event.session.sessionId;
       onEvent(event, process.stdout);

@@ -22,11 +22,11 @@ export async function gatewayStart(flags: GlobalFlags): Promise<number> {
   });
   const early = await supervisor.start();
   if (early !== undefined) return early;
-  const up = await waitFor(async () => {
-    const res = await fetch(`${supervisor.url}/health`).catch(() => undefined);
-    return res !== undefined;
-  }, 30_000);
-  if (up) complain(`CLIver Gateway is running at ${supervisor.url} (agent ${ctx.paths.agent}, home ${ctx.paths.confDir})`);
+  // "Running" means /health says ok: every service up and every lease held.
+  const healthy = await waitFor(async () => (await fetch(`${supervisor.url}/health`).catch(() => undefined))?.status === 200, 30_000);
+  const where = `${supervisor.url} (agent ${ctx.paths.agent}, home ${ctx.paths.confDir})`;
+  if (healthy) complain(`CLIver Gateway is running at ${where}`);
+  else complain(`CLIver Gateway started at ${where}, but /health is not ok yet; see \`cliver gateway status\``);
   return supervisor.done;
 }
 

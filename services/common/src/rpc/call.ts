@@ -32,8 +32,11 @@ export function call<C extends Client, Req, Res>(
   options: number | CallOptionsLite = {},
 ): Promise<Res> {
   const { deadlineMs = DEFAULT_DEADLINE_MS, waitForReady = false } = typeof options === 'number' ? { deadlineMs: options } : options;
+  // grpc-js reads wait-for-ready from the metadata's options, not from the call options.
+  const metadata = new Metadata();
+  if (waitForReady) metadata.setOptions({ waitForReady: true });
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, request, new Metadata(), { deadline: Date.now() + deadlineMs, waitForReady }, (error, response) =>
+    method.call(client, request, metadata, { deadline: Date.now() + deadlineMs }, (error, response) =>
       error ? reject(fromGrpcError(error)) : resolve(response),
     );
   });
