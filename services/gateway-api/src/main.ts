@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const adapterHost = adapterHostClients(internalAddress(config, 'adapter-host'));
   const app = createApp({
     log,
+    core,
+    apiKey,
     health: { core, adapterHost, platformNames: Object.keys(config.gateway.platforms), now: Date.now },
   });
   const http = createServer(app);

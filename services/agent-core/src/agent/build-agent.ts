@@ -5,11 +5,12 @@ import type { OpenedStore } from '../store/db';
 import { McpToolSource } from '../mcp/mcp-tool-source';
 import { AgentMemory } from '../memory/memory-file';
 import { memoryTools } from '../memory/memory-tools';
+import { identityPrompt } from '../memory/identity';
+import { CachedFileText } from './cached-file-text';
 import { ModelCatalog } from '../providers/model-catalog';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { SessionRepo } from '../sessions/session-repo';
 import { startRetention } from '../sessions/retention';
-import { warmTokenCounter } from '../sessions/token-counter';
 import { SkillCatalog } from '../skills/skill-catalog';
 import { TaskStore } from '../tasks/task-store';
 import { taskTools } from '../tasks/task-tools';
@@ -46,7 +47,11 @@ export async function buildAgent(opts: {
   const sessions = new SessionRepo(store.db);
   const skills = await SkillCatalog.load({ home: paths.confDir, userHome: homedir(), cwd: opts.cwd, logger: log.child({ component: 'skills' }) });
   const stopWatching = skills.watch();
-  const memory = new AgentMemory({ home: paths.confDir, agent: paths.agent, now, timeZone });
+  const memory: AgentMemory = new AgentMemory({ home: paths.confDir, agent: paths.agent, now, timeZone, onWrite: () => profile.invalidate() });
+  const profile = new CachedFileText(
+    () => [join(paths.agentDir, 'identity.md'), memory.pathOf('global'), memory.pathOf('agent')],
+    async () => [await identityPrompt(paths.agentDir), await memory.memoryPrompt()].filter(Boolean).join('\n\n'),
+  );
   const tasks = new TaskStore({ db: store.db, tasksDir: join(paths.agentDir, 'tasks'), timezone: timeZone, now });
   const mcp = new McpToolSource(config.mcpServers, log.child({ component: 'mcp' }), { hostEnv: opts.hostEnv });
   void mcp.start();
@@ -55,7 +60,7 @@ export async function buildAgent(opts: {
     agentDir: paths.agentDir,
     timeZone,
     skills,
-    memory,
+    profile,
     builtinTools: [...taskTools(tasks), ...memoryTools(memory)],
     mcpTools: () => mcp.tools(),
     now,
@@ -72,10 +77,6 @@ export async function buildAgent(opts: {
       onError: (err) => log.error({ err }, 'session cleanup failed'),
     },
   );
-  // Building the tokenizer takes about a second of CPU: do it soon after start-up, not inside the
-  // first turn, and not before the service answers health checks.
-  const warm = setTimeout(() => warmTokenCounter(), 2000);
-  warm.unref();
   return {
     agent,
     turns: new TurnRegistry(),

@@ -34,8 +34,17 @@ function imText(origin: ImOrigin | undefined, linkedTask: string | undefined): s
   return parts.filter(Boolean);
 }
 
+// Building an Intl formatter costs far more than using one; keep one per zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatNow(now: Date, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'full', timeStyle: 'short' })));
+  return format.format(now);
+}
+
 export function systemText(input: SystemTextInput): string {
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone: input.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(input.now);
+  const date = formatNow(input.now, input.timeZone);
   const parts = [`You are ${input.agentName}, a helpful AI assistant. It is now ${date} (${input.timeZone}).`];
   if (input.surface === 'im') parts.push(...imText(input.origin, input.linkedTask));
   if (input.surface === 'api') parts.push(SERVER_MODE_TEXT);

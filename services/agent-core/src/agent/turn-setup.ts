@@ -1,6 +1,4 @@
 import { AppError } from '@cliver/common';
-import type { AgentMemory } from '../memory/memory-file';
-import { identityPrompt } from '../memory/identity';
 import { ActiveSkills, activeSkillsPrompt, restrictTools, skillTool, type SkillLookup } from '../skills/activation';
 import { askTool } from '../tools/ask-tool';
 import type { Tool } from '../tools/tool';
@@ -13,11 +11,12 @@ export interface TurnSetupDeps {
   agentDir: string;
   timeZone: string;
   skills: SkillLookup;
-  memory: AgentMemory;
   /** The gateway's own tools (tasks, memory), built once. */
   builtinTools: Tool[];
   /** Tools of the connected MCP servers, as they are at the start of the turn. */
   mcpTools: () => Tool[];
+  /** The identity and memory prompt text, cached between turns. */
+  profile: { get(): Promise<string> };
   now: () => Date;
 }
 
@@ -39,7 +38,7 @@ export class TurnSetupBuilder implements SetupPort {
     if (request.toolFilter.length) tools = tools.filter((t) => request.toolFilter.includes(t.name));
     tools = restrictTools(tools, active.list());
 
-    const [identity, memory] = await Promise.all([identityPrompt(deps.agentDir), deps.memory.memoryPrompt()]);
+    const profile = await deps.profile.get();
     const linkedTask = typeof session?.options.task_name === 'string' ? session.options.task_name : undefined;
     const base = systemText({
       agentName: deps.agentName,
@@ -50,7 +49,7 @@ export class TurnSetupBuilder implements SetupPort {
       linkedTask,
       extra: request.systemMessage,
     });
-    const system = [base, identity, memory, activeSkillsPrompt(active.list())].filter(Boolean).join('\n\n');
+    const system = [base, profile, activeSkillsPrompt(active.list())].filter(Boolean).join('\n\n');
     return { system, tools };
   }
 }

@@ -9,6 +9,8 @@ export type MemoryScope = 'agent' | 'global';
 export const MEMORY_PROMPT_MAX_CHARS = 3000;
 
 export interface AgentMemoryOptions {
+  /** Called after every write, so a cached memory prompt is refreshed before the next turn. */
+  onWrite?: () => void;
   /** CLIver home (`$CLIVER_CONF_DIR` or `~/.cliver`). */
   home: string;
   /** Agent name, the folder under `home`. */
@@ -102,11 +104,13 @@ export class AgentMemory {
       // Files edited by hand often lack the final newline; without it the blank line is lost.
       return `${current.endsWith('\n') ? current : `${current}\n`}${entry}`;
     });
+    this.options.onWrite?.();
   }
 
   /** Replaces a whole memory file (the model's own condensed version of it). */
   async rewriteMemory(text: string, scope: MemoryScope): Promise<void> {
     const body = text.trim() === '' ? '' : `${text.trimEnd()}\n`;
     await updateFileAtomically(this.pathOf(scope), () => body);
+    this.options.onWrite?.();
   }
 }

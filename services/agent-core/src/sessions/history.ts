@@ -1,5 +1,5 @@
 import { AppError } from '@cliver/common';
-import type { ChatMessage } from '../agent/messages';
+import { messageText, type ChatMessage } from '../agent/messages';
 import type { Session, SessionRepo, Turn } from './session-repo';
 import { countMessage, countMessages } from './token-counter';
 
@@ -48,6 +48,9 @@ interface Entry {
 
 type Count = (m: ChatMessage) => number;
 
+// Per-message overhead as countMessage adds it (role, separators, name), plus room for images.
+const byteBound: Count = (m) => Buffer.byteLength(messageText(m)) + 8;
+
 function turnEntry(turn: Turn, count: Count): Entry {
   const message: ChatMessage = turn.role === 'user' ? { role: 'user', content: turn.content } : { role: 'assistant', content: turn.content };
   return { message, tokens: count(message), lastTurnId: turn.id, isSummary: false };
@@ -94,10 +97,15 @@ export async function prepareHistory(opts: PrepareHistoryOptions): Promise<Prepa
       reason: 'session_not_found',
     });
   }
+  const budget = Math.floor(opts.contextWindow * COMPRESS_AT_SHARE);
+  // A token is at least one byte, so the UTF-8 size bounds the count from above: when even that
+  // fits, the tokenizer (about 150 MB and a second to build) is not needed at all.
+  const bound = loadEntries(opts.repo, session, opts.maxTurns, byteBound);
+  const inputBound = opts.input.reduce((n, m) => n + byteBound(m), 0);
+  if (sumTokens(bound) + inputBound <= budget) return result(bound, inputBound, 'none');
   const count: Count = (m) => countMessage(m, opts.model);
   const history = loadEntries(opts.repo, session, opts.maxTurns, count);
   const inputTokens = countMessages(opts.input, opts.model);
-  const budget = Math.floor(opts.contextWindow * COMPRESS_AT_SHARE);
   if (sumTokens(history) + inputTokens <= budget) return result(history, inputTokens, 'none');
   return compress(opts, history, { inputTokens, budget, count });
 }

@@ -37,14 +37,26 @@ export interface Tool {
  * Defines a built-in tool from a zod schema: the model gets the JSON Schema, and arguments that
  * do not match are refused with a message naming the field, before `run` sees them.
  */
+// Tools such as Skill are rebuilt per turn around the same input schema: convert it once.
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+function jsonSchemaOf(input: z.ZodType): Record<string, unknown> {
+  let schema = jsonSchemas.get(input);
+  if (!schema) {
+    schema = z.toJSONSchema(input, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+    delete schema.$schema;
+    jsonSchemas.set(input, schema);
+  }
+  return schema;
+}
+
 export function defineTool<S extends z.ZodType>(spec: {
   name: string;
   description: string;
   input: S;
   run: (args: z.infer<S>, ctx: ToolContext) => Promise<string> | string;
 }): Tool {
-  const parameters = z.toJSONSchema(spec.input, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
-  delete parameters.$schema;
+  const parameters = jsonSchemaOf(spec.input);
   return {
     name: spec.name,
     description: spec.description,

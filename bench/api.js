@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// npm run bench:api — what the gateway adds to an OpenAI-compatible request: time through
+// gateway-api → agent-core → fake LLM (0 ms) minus time straight to the same fake, for
+// non-streaming requests and for stream time-to-first-byte, at concurrency 1 and 50; then the
+// same after a 10,000-request soak, with RSS, to show latency and memory stay flat.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { makeTempHome, startServiceProcess, ManagedProcess, freePort, waitFor, killStartedProcesses, REPO_ROOT } = require('../test/kit/dist/index.js');
+const { call, serviceInfoClient } = require('../services/common/dist/index.js');
+const { post, load, table } = require('./http-load');
+
+const N = { 1: Number(process.env.BENCH_N_C1 ?? 2000), 50: Number(process.env.BENCH_N_C50 ?? 10000) };
+const SOAK = Number(process.env.BENCH_SOAK ?? 10000);
+const KEY = 'sk-bench';
+
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const body = (stream) => JSON.stringify({ model: 'gpt-bench', stream, messages: [{ role: 'user', content: 'hello benchmark' }] });
+
+async function pidAt(address) {
+  const c = serviceInfoClient(address);
+  try {
+    return (await call(c, c.getServiceInfo, {}, 2000)).info.pid;
+  } finally {
+    c.close();
+  }
+}
+
+(async () => {
+  const llmPort = await freePort();
+  const fake = new ManagedProcess('bench-fake-llm', [join(REPO_ROOT, 'test/kit/dist/fake-llm/cli.js'), '--port', String(llmPort)], process.env);
+  await waitFor(() => fake.stdout.includes('listening'), { what: 'fake LLM' });
+  const llm = `http://127.0.0.1:${llmPort}`;
+  const home = await makeTempHome({
+    gateway: { api_key: KEY },
+    top: { default_model: 'fake/gpt-bench', providers: { fake: { type: 'openai', api_url: `${llm}/v1`, api_key: 'k', models: ['gpt-bench'] } } },
+  });
+  const core = startServiceProcess(home, 'agent-core', ['--log-level', 'warn']);
+  const api = startServiceProcess(home, 'gateway-api', ['--log-level', 'warn']);
+  const auth = { authorization: `Bearer ${KEY}` };
+  const viaGateway = (stream) => () => post(home.url, '/v1/chat/completions', body(stream), auth);
+  const direct = (stream) => () => post(llm, '/v1/chat/completions', body(stream), { authorization: 'Bearer k' });
+  await waitFor(() => viaGateway(false)().then(() => true), { timeoutMs: 30_000, what: 'the gateway' });
+
+  const rows = [];
+  const measure = async (label) => {
+    for (const c of [1, 50]) {
+      for (const stream of [false, true]) {
+        await load(c, 300, direct(stream));
+        await load(c, 300, viaGateway(stream));
+        const d = await load(c, N[c], direct(stream));
+        const g = await load(c, N[c], viaGateway(stream));
+        const pick = stream ? 'ttfb' : 'total';
+        const over = (p) => (g[pick][p] - d[pick][p]).toFixed(2);
+        rows.push([label, `c=${c} ${stream ? 'stream TTFB' : 'non-stream'}`, over('p50'), over('p95'), over('p99'), g[pick].p50.toFixed(2), d[pick].p50.toFixed(2), g.perSecond.toFixed(0), d.perSecond.toFixed(0)]);
+      }
+    }
+    const [corePid, apiPid] = [await pidAt(`127.0.0.1:${home.ports.agentCore}`), await pidAt(`127.0.0.1:${home.ports.gatewayApi}`)];
+    return { core: rssMb(corePid), api: rssMb(apiPid) };
+  };
+  const first = await measure('fresh');
+  await load(50, SOAK, viaGateway(false));
+  const after = await measure(`after +${SOAK}`);
+  console.log(table(['run', 'requests', 'overhead p50 ms', 'p95', 'p99', 'gateway p50 ms', 'direct p50 ms', 'gateway req/s', 'direct req/s'], rows));
+  console.log();
+  console.log(table(['RSS (MB)', 'gateway-api', 'agent-core'], [['after the first round', first.api.toFixed(1), first.core.toFixed(1)], ['after the soak and second round', after.api.toFixed(1), after.core.toFixed(1)]]));
+  console.log('overhead = the percentile through the gateway minus the same percentile straight to the fake LLM (separate runs).');
+  for (const p of [api, core, fake]) p.kill('SIGTERM');
+  await Promise.all([api, core, fake].map((p) => p.waitForExit()));
+  home.remove();
+})().catch(async (err) => {
+  console.error(err);
+  await killStartedProcesses();
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+// A small keep-alive HTTP load generator shared by the benchmarks: no client SDK in the loop, so
+// the figures measure the servers, not the client.
+const http = require('node:http');
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POSTs JSON; resolves with total time and time to the first body byte (ms). */
+function post(url, path, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    let ttfb;
+    const req = http.request(url + path, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.on('data', () => {
+        ttfb ??= Number(process.hrtime.bigint() - t0) / 1e6;
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode} from ${path}`));
+        resolve({ totalMs: Number(process.hrtime.bigint() - t0) / 1e6, ttfbMs: ttfb ?? 0 });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Runs `total` calls of `once` with `concurrency` in flight; percentiles of total and TTFB. */
+async function load(concurrency, total, once) {
+  const totals = [];
+  const ttfbs = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        const r = await once();
+        totals.push(r.totalMs);
+        ttfbs.push(r.ttfbMs);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  totals.sort((a, b) => a - b);
+  ttfbs.sort((a, b) => a - b);
+  const stats = (a) => ({ p50: pct(a, 50), p95: pct(a, 95), p99: pct(a, 99) });
+  return { total: stats(totals), ttfb: stats(ttfbs), perSecond: total / seconds };
+}
+
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+module.exports = { post, load, table };

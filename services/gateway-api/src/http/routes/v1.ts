@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { AppError, call, readStream, type AgentCoreClients, type ChatResponse } from '@cliver/common';
+import { CompletionCollector } from '../../openai/completion-json';
+import { CompletionStream } from '../../openai/completion-stream';
+import { parseChatRequest } from '../../openai/parse-request';
+import { toChatRequest } from '../../openai/to-grpc';
+import type { CompletionMeta } from '../../openai/completion-events';
+import { toV1Error } from '../v1-error-handler';
+
+function modelObject(id: string) {
+  return { id, object: 'model', created: 0, owned_by: 'cliver' };
+}
+
+/** Cancels the turn in agent-core when the HTTP client goes away before the answer is complete. */
+function abortOnClientGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+async function chatCompletions(core: AgentCoreClients, req: Request, res: Response): Promise<void> {
+  const body = parseChatRequest(req.body);
+  const sessionKey = req.get('x-cliver-session') || body.user || undefined;
+  const grpcRequest = toChatRequest(body, sessionKey);
+  const meta: CompletionMeta = { id: `chatcmpl-${randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000), model: body.model };
+  const events = readStream<ChatResponse>((md, o) => core.agent.chat(grpcRequest, md, o), { signal: abortOnClientGone(res) });
+
+  if (!body.stream) {
+    const collector = new CompletionCollector();
+    for await (const e of events) {
+      if (e.session) res.set('X-Cliver-Session-Id', e.session.sessionId);
+      collector.event(e);
+    }
+    res.json(collector.toJson(meta));
+    return;
+  }
+  // Headers wait for the first event, so a failure before it is still a plain JSON error with
+  // its HTTP status; after it, failures travel inside the stream.
+  const stream = new CompletionStream(res, meta, body.stream_options?.include_usage === true);
+  let opened = false;
+  try {
+    for await (const e of events) {
+      if (!opened) {
+        if (e.session) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
+        stream.open();
+        opened = true;
+      }
+      stream.event(e);
+    }
+  } catch (err) {
+    if (!opened) throw err;
+    stream.fail(toV1Error(AppError.from(err), req).body);
+  }
+}
+
+export function v1Routes(core: AgentCoreClients): Router {
+  const router = Router();
+  router.get('/models', async (_req, res) => {
+    const { models } = await call(core.agent, core.agent.listModels, {});
+    res.json({ object: 'list', data: models.map((m) => modelObject(m.id)) });
+  });
+  router.get('/models/*id', async (req, res) => {
+    const id = (req.params as { id: string[] }).id.join('/');
+    const { models } = await call(core.agent, core.agent.listModels, {});
+    if (!models.some((m) => m.id === id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
+    res.json(modelObject(id));
+  });
+  router.post('/chat/completions', (req, res) => chatCompletions(core, req, res));
+  router.use((req) => {
+    throw new AppError('not_found', `Invalid URL (${req.method} ${req.originalUrl.split('?')[0]})`, { reason: 'unknown_url' });
+  });
+  return router;
+}
