@@ -2,6 +2,8 @@
 // workspace sources directly; e2e tests start the built entry points as real processes.
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const moduleNameMapper = {
+  // Dynamic imports carry the `.js` of the compiled file (nodenext); under jest the source is .ts.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
   '^@cliver/common$': '<rootDir>/services/common/src/index.ts',
   '^@cliver/testkit$': '<rootDir>/test/kit/src/index.ts',
 };

@@ -392,6 +392,32 @@ describe('sessions', () => {
     ]);
   });
 
+  it('completes a client-tool round trip inside a session, the tool result following its call', async () => {
+    const headers = { 'X-Cliver-Session': `tools-${randomUUID()}` };
+    gw.fake.script({ reply: { toolCalls: [{ id: 'call_s7', name: 'get_weather', arguments: { city: 'Oslo' } }] } });
+    const first = await client.chat.completions.create({ model: MODEL, tools: [WEATHER_TOOL], messages: ask('Weather in Oslo?') }, { headers });
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    const second = await client.chat.completions.create(
+      {
+        model: MODEL,
+        tools: [WEATHER_TOOL],
+        messages: [
+          { role: 'user', content: 'Weather in Oslo?' },
+          { role: 'assistant', content: null, tool_calls: [call] },
+          { role: 'tool', tool_call_id: call.id, content: '-3°C and snowing' },
+        ],
+      },
+      { headers },
+    );
+    expect(second.choices[0]!.message.content).toBe('tool result: -3°C and snowing');
+    // A provider refuses a tool message that does not follow the assistant message that called it.
+    expect(clientPart(1)).toEqual([
+      { role: 'user', content: 'Weather in Oslo?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_s7', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+      { role: 'tool', tool_call_id: 'call_s7', content: '-3°C and snowing' },
+    ]);
+  });
+
   it('stores nothing for a stateless request: the same request twice sends the same messages', async () => {
     const before = await gw.sessionCount();
     const messages = ask(`stateless ${randomUUID()}`);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  announceReady,
   AppError,
   bootService,
   EXIT,
@@ -70,12 +71,13 @@ async function main(): Promise<void> {
       leaseToken: ownLease.token,
       agent: ctx.paths.agent,
     })),
-  ]).catch((err: unknown) => {
+  ], log).catch((err: unknown) => {
     // Without a server nobody can use this core: give the lease back so a retry can take it.
     ownLease.release();
     db.close();
     throw err;
   });
+  announceReady();
   log.info({ listen: ctx.listen, port: server.port, dbFile, agent: ctx.paths.agent, leaseToken: ownLease.token }, 'agent-core ready');
 
   handleShutdown({

@@ -4,7 +4,7 @@
 export { AppError, ERROR_CODES, isErrorCode, type ErrorCode, type AppErrorOptions } from './errors/app-error';
 export { toGrpcError, fromGrpcError } from './errors/grpc';
 export { HTTP_STATUS } from './errors/http';
-export { toOpenAiError, type OpenAiErrorBody } from './errors/openai';
+export { toOpenAiError, retryAfterSeconds, type OpenAiErrorBody } from './errors/openai';
 
 // Config
 export {
@@ -29,7 +29,7 @@ export { describeZodIssue } from './validation/describe-issue';
 
 // Logging and lifecycle
 export { createLogger, LOG_LEVELS, type Logger } from './logging/logger';
-export { handleShutdown, type ShutdownStep } from './lifecycle/shutdown';
+export { handleShutdown, announceReady, waitForGo, type ShutdownStep } from './lifecycle/shutdown';
 
 // Service bootstrap
 export { bootService, resolvePaths, internalAddress, type ServiceContext, type GatewayPaths } from './service/boot';

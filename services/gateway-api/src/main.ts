@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import {
+  announceReady,
   AppError,
   adapterHostClients,
   agentCoreClients,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     apiKey,
     health: { core, adapterHost, platformNames: Object.keys(config.gateway.platforms), now: Date.now },
   });
+  await ctx.startGate();
   const http = createServer(app);
   // Slow-loris and idle-socket bounds for a public listener.
   http.headersTimeout = 20_000;
@@ -63,7 +65,8 @@ async function main(): Promise<void> {
       leaseToken: 0,
       agent: ctx.paths.agent,
     })),
-  ]);
+  ], log);
+  announceReady();
   log.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, listen: ctx.listen, grpcPort: grpc.port }, 'gateway-api ready');
 
   handleShutdown({

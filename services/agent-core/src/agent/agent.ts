@@ -36,6 +36,7 @@ export class Agent {
     if (!request.messages.some((m) => m.role === 'user')) {
       throw new AppError('invalid_argument', 'messages must contain at least one user message', { field: 'messages', reason: 'no_user_message' });
     }
+    emit({ type: 'started', model: model.id });
     const session = sessions.open(request);
     if (session) emit({ type: 'session', sessionId: session.id, created: session.created });
     const turn = await setup.setup(request, session);

@@ -2,7 +2,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Config, GatewayPaths, Logger } from '@cliver/common';
 import type { OpenedStore } from '../store/db';
-import { McpToolSource } from '../mcp/mcp-tool-source';
 import { AgentMemory } from '../memory/memory-file';
 import { memoryTools } from '../memory/memory-tools';
 import { identityPrompt } from '../memory/identity';
@@ -53,8 +52,11 @@ export async function buildAgent(opts: {
     async () => [await identityPrompt(paths.agentDir), await memory.memoryPrompt()].filter(Boolean).join('\n\n'),
   );
   const tasks = new TaskStore({ db: store.db, tasksDir: join(paths.agentDir, 'tasks'), timezone: timeZone, now });
-  const mcp = new McpToolSource(config.mcpServers, log.child({ component: 'mcp' }), { hostEnv: opts.hostEnv });
-  void mcp.start();
+  // The MCP SDK is loaded only when servers are configured: it costs start-up time and memory.
+  const mcp = Object.keys(config.mcpServers).length
+    ? new (await import('../mcp/mcp-tool-source.js')).McpToolSource(config.mcpServers, log.child({ component: 'mcp' }), { hostEnv: opts.hostEnv })
+    : undefined;
+  void mcp?.start();
   const setup = new TurnSetupBuilder({
     agentName: paths.agent,
     agentDir: paths.agentDir,
@@ -62,7 +64,7 @@ export async function buildAgent(opts: {
     skills,
     profile,
     builtinTools: [...taskTools(tasks), ...memoryTools(memory)],
-    mcpTools: () => mcp.tools(),
+    mcpTools: () => mcp?.tools() ?? [],
     now,
   });
   const turnSessions = new TurnSessions({ repo: sessions, providers, maxTurnsPerSession: config.session.max_turns_per_session, log, now });
@@ -85,7 +87,7 @@ export async function buildAgent(opts: {
     stop: async () => {
       retention.stop();
       stopWatching();
-      await mcp.stop();
+      await mcp?.stop();
     },
   };
 }

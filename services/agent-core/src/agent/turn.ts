@@ -25,6 +25,7 @@ export interface TurnRequest {
 }
 
 export type TurnEvent =
+  | { type: 'started'; model: string }
   | { type: 'session'; sessionId: string; created: boolean }
   | { type: 'text'; choice: number; text: string }
   | { type: 'tool_call'; choice: number; index: number; id?: string; name?: string; argumentsDelta: string }

@@ -7,6 +7,8 @@ import { toTurnRequest } from './chat-request';
 
 function toResponse(e: TurnEvent): ChatResponse {
   switch (e.type) {
+    case 'started':
+      return { started: { model: e.model } };
     case 'session':
       return { session: { sessionId: e.sessionId, created: e.created } };
     case 'text':

@@ -1,11 +1,14 @@
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
-import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { messageText, type ChatMessage } from '../agent/messages';
 
 export type TokenEncoding = 'o200k_base' | 'cl100k_base';
 
-const RANKS: Record<TokenEncoding, TiktokenBPE> = { o200k_base: o200kBase, cl100k_base: cl100kBase };
+// A rank table is several MB and most conversations never get near the window (history.ts
+// checks a byte bound first), so a table is loaded on first use only.
+function ranks(encoding: TokenEncoding): TiktokenBPE {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`js-tiktoken/ranks/${encoding}`) as TiktokenBPE;
+}
 
 // Building an encoder parses its whole rank table (~100-200k entries, tens of ms), so each is
 // built on first use and then kept: at most two, never one per model or per text.
@@ -34,7 +37,7 @@ export function encodingForModel(model?: string): TokenEncoding {
 function encoder(encoding: TokenEncoding): Tiktoken {
   let enc = encoders.get(encoding);
   if (!enc) {
-    enc = new Tiktoken(RANKS[encoding]);
+    enc = new Tiktoken(ranks(encoding));
     encoders.set(encoding, enc);
   }
   return enc;

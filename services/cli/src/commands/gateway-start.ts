@@ -23,7 +23,9 @@ export async function gatewayStart(flags: GlobalFlags): Promise<number> {
   const early = await supervisor.start();
   if (early !== undefined) return early;
   // "Running" means /health says ok: every service up and every lease held.
-  const healthy = await waitFor(async () => (await fetch(`${supervisor.url}/health`).catch(() => undefined))?.status === 200, 30_000);
+  const ok = async () => (await fetch(`${supervisor.url}/health`).catch(() => undefined))?.status === 200;
+  const healthy = (await waitFor(async () => supervisor.isStopping || (await ok()), 30_000)) && !supervisor.isStopping;
+  if (supervisor.isStopping) return supervisor.done;
   const where = `${supervisor.url} (agent ${ctx.paths.agent}, home ${ctx.paths.confDir})`;
   if (healthy) complain(`CLIver Gateway is running at ${where}`);
   else complain(`CLIver Gateway started at ${where}, but /health is not ok yet; see \`cliver gateway status\``);

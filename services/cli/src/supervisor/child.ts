@@ -20,10 +20,15 @@ export class ServiceChild {
   startedAtMs = 0;
   private exited: Promise<ChildExit> = Promise.resolve({ code: 0, signal: null });
 
+  /**
+   * @param go resolves when this child may bind its ports; until then it only loads its code
+   *   (dependents start together with agent-core but must not serve before it owns the data).
+   */
   constructor(
     readonly service: ServiceName,
     private readonly args: string[],
     private readonly env: NodeJS.ProcessEnv,
+    private readonly go?: Promise<void>,
   ) {}
 
   get pid(): number | undefined {
@@ -34,13 +39,21 @@ export class ServiceChild {
     return !!this.process && this.process.exitCode === null && this.process.signalCode === null;
   }
 
+  /** Resolves true once the child reports it is serving, false if it exits first. */
+  ready: Promise<boolean> = Promise.resolve(false);
+
   start(onExit: (exit: ChildExit) => void): void {
     const child = spawn(process.execPath, [serviceEntry(this.service), ...this.args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...this.env, CLIVER_SUPERVISED: '1' },
+      env: { ...this.env, CLIVER_SUPERVISED: '1', ...(this.go ? { CLIVER_WAIT_FOR_GO: '1' } : {}) },
     });
+    void this.go?.then(() => child.connected && child.send({ type: 'go' }));
     this.process = child;
     this.startedAtMs = Date.now();
+    this.ready = new Promise((resolveReady) => {
+      child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolveReady(true));
+      child.once('exit', () => resolveReady(false));
+    });
     this.exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {
         resolveExit({ code, signal });

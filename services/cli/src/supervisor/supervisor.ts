@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
-import { call, EXIT, internalAddress, serviceInfoClient, type Config, type GatewayPaths, type Logger, type ServiceName } from '@cliver/common';
+import { EXIT, type Config, type GatewayPaths, type Logger, type ServiceName } from '@cliver/common';
 import { RestartBackoff } from './backoff';
 import { ServiceChild, type ChildExit } from './child';
 import { removeRuntimeInfo, runtimeFile, writeRuntimeInfo } from './runtime-file';
-import { waitFor } from './wait-for';
 
 export interface SupervisorOptions {
   config: Config;
@@ -38,11 +37,18 @@ export class Supervisor {
   private resolveDone!: (code: number) => void;
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
 
+  private resolveCoreReady!: () => void;
+  private readonly coreReady = new Promise<void>((resolve) => (this.resolveCoreReady = resolve));
+
   constructor(private readonly o: SupervisorOptions) {
-    for (const service of ['agent-core', ...DEPENDENTS] as ServiceName[]) {
-      this.children.set(service, new ServiceChild(service, o.childArgs, o.env));
-      this.backoff.set(service, new RestartBackoff());
-    }
+    this.children.set('agent-core', new ServiceChild('agent-core', o.childArgs, o.env));
+    for (const service of DEPENDENTS) this.children.set(service, new ServiceChild(service, o.childArgs, o.env, this.coreReady));
+    for (const service of this.children.keys()) this.backoff.set(service, new RestartBackoff());
+  }
+
+  /** True once a stop has begun (signal, final exit of a child). */
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
   }
 
   get url(): string {
@@ -56,29 +62,17 @@ export class Supervisor {
     process.once('SIGINT', () => void this.stop('SIGINT'));
     const core = this.children.get('agent-core')!;
     this.launch(core);
-    const coreUp = await waitFor(async () => !core.running || (await this.answeringPid('agent-core')) === core.pid, 30_000);
+    // The others load their code meanwhile and bind nothing until agent-core, our own child (IPC,
+    // not an answer at the address, which could be another gateway), says it serves.
+    for (const service of DEPENDENTS) this.launch(this.children.get(service)!);
+    const coreUp = await Promise.race([core.ready, new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref())]);
     if (this.finalCode !== undefined) return this.done;
     if (!coreUp) this.o.log.warn('agent-core is slow to start; starting the other services anyway');
+    this.resolveCoreReady();
     const file = runtimeFile(this.o.paths.agentDir);
     writeRuntimeInfo(file, { pid: process.pid, host: hostname(), startedAtMs: Date.now(), url: this.url, logFile: this.o.logFile });
     void this.done.then(() => removeRuntimeInfo(file, process.pid));
-    for (const service of DEPENDENTS) this.launch(this.children.get(service)!);
     return undefined;
-  }
-
-  /**
-   * The pid of whoever answers at a service's address. Health alone is not enough: the address
-   * may belong to another gateway that is already running, which our child must not be taken for.
-   */
-  private async answeringPid(service: ServiceName): Promise<number | undefined> {
-    const client = serviceInfoClient(internalAddress(this.o.config, service));
-    try {
-      return (await call(client, client.getServiceInfo, {}, 500)).info?.pid;
-    } catch {
-      return undefined;
-    } finally {
-      client.close();
-    }
   }
 
   private launch(child: ServiceChild): void {

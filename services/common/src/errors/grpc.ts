@@ -47,10 +47,18 @@ export function fromGrpcError(err: unknown): AppError {
   const sent = firstString(e.metadata, CODE_KEY);
   const code: ErrorCode = sent && isErrorCode(sent) ? sent : (FROM_GRPC.get(e.code) ?? 'internal');
   const retry = firstString(e.metadata, RETRY_KEY);
-  // No code from our server means the call never reached a handler: the peer is down or gone.
-  const transportReason = !sent && e.code === GrpcStatus.UNAVAILABLE ? 'service_unreachable' : undefined;
+  if (!sent) {
+    // No code from our server: the call never reached a handler. Say what happened in our words;
+    // the library's text (addresses, resolver notes) stays in `cause` for the log.
+    if (e.code === GrpcStatus.UNAVAILABLE) {
+      return new AppError('unavailable', 'the service did not answer (it is down or restarting)', { reason: 'service_unreachable', cause: err });
+    }
+    if (e.code === GrpcStatus.RESOURCE_EXHAUSTED && /larger than max/i.test(e.details ?? '')) {
+      return new AppError('invalid_argument', 'the request is too large to pass on', { reason: 'payload_too_large', cause: err });
+    }
+  }
   return new AppError(code, e.details || e.message || 'gRPC call failed', {
-    reason: firstString(e.metadata, REASON_KEY) ?? transportReason,
+    reason: firstString(e.metadata, REASON_KEY),
     field: firstString(e.metadata, FIELD_KEY),
     retryAfterMs: retry === undefined ? undefined : Number(retry),
     cause: err,

@@ -19,6 +19,12 @@ const TYPES: Record<ErrorCode, string> = {
   internal: 'server_error',
 };
 
+/** Seconds for a Retry-After header: every 429 carries one, a second when nobody said how long. */
+export function retryAfterSeconds(err: AppError): number | undefined {
+  if (err.retryAfterMs === undefined && err.code !== 'resource_exhausted') return undefined;
+  return Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000));
+}
+
 /** The HTTP status and OpenAI error body for an AppError (STYLE.md §4's table, once). */
 export function toOpenAiError(err: AppError, requestId?: string): { status: number; body: OpenAiErrorBody } {
   const message = err.code === 'internal' ? `internal error${requestId ? ` (request ${requestId})` : ''}` : err.message;

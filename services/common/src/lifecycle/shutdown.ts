@@ -50,3 +50,29 @@ export function handleShutdown(options: ShutdownOptions): (why: string) => Promi
   if (options.watchParent && process.send) process.once('disconnect', () => void shutdown('supervisor gone'));
   return shutdown;
 }
+
+/**
+ * Tells a supervising `cliver gateway start` that this service is serving. Sent over the IPC
+ * channel the supervisor opened, so it cannot be mistaken for another gateway on the same ports.
+ */
+export function announceReady(): void {
+  process.send?.({ type: 'ready' });
+}
+
+/**
+ * Resolves when the supervisor says agent-core is serving (`{type: 'go'}` over IPC). Lets a
+ * dependent service load its code while agent-core starts, yet bind nothing until it is known
+ * that this gateway, not another one on the same ports, owns the data folder.
+ */
+export function waitForGo(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string }) => {
+      if (m?.type !== 'go') return;
+      process.removeListener('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    // Nothing is bound yet, so a supervisor that vanished before saying go leaves nothing to clean.
+    process.once('disconnect', () => process.exit(0));
+  });
+}

@@ -1,13 +1,6 @@
-import {
-  credentials,
-  makeGenericClientConstructor,
-  type CallOptions,
-  type ChannelOptions,
-  type Client,
-  type Metadata,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { credentials, type ChannelOptions, type Client } from '@grpc/grpc-js';
+import { HealthClient } from '../gen/grpc/health/v1/health';
+import { ServingStatus } from './health';
 import { AdapterHostServiceClient } from '../gen/cliver/v1/adapter';
 import { AgentServiceClient } from '../gen/cliver/v1/agent';
 import { SessionsServiceClient } from '../gen/cliver/v1/sessions';
@@ -16,6 +9,7 @@ import { LeaseServiceClient } from '../gen/cliver/v1/lease';
 import { SchedulerServiceClient } from '../gen/cliver/v1/scheduler';
 import { ServiceInfoServiceClient } from '../gen/cliver/v1/service_info';
 import { call } from './call';
+import { MAX_MESSAGE_BYTES } from './serve';
 
 // Internal links are loopback or a private network: plaintext, with keepalive so that a peer that
 // vanished (kill -9, container gone) is noticed instead of leaving calls hanging on a dead socket.
@@ -24,6 +18,7 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
 };
 
 const insecure = credentials.createInsecure();
@@ -58,28 +53,14 @@ export function serviceInfoClient(address: string): ServiceInfoServiceClient {
   return new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS);
 }
 
-type HealthCheck = (
-  this: Client,
-  request: { service: string },
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: { status: HealthState }) => void,
-) => unknown;
-
-// grpc-health-check ships the service as a proto-loader definition; this builds a typed client.
-const HealthClient = makeGenericClientConstructor(healthService as never, 'grpc.health.v1.Health') as unknown as new (
-  address: string,
-  creds: ReturnType<typeof credentials.createInsecure>,
-  options: ChannelOptions,
-) => Client & { check: HealthCheck };
-
-export type HealthState = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN';
+export type HealthState = keyof typeof ServingStatus;
 
 /** Asks a gRPC server's standard health service; rejects (AppError) when it does not answer. */
 export async function checkHealth(address: string, deadlineMs = 1000): Promise<HealthState> {
   const client = new HealthClient(address, insecure, CHANNEL_OPTIONS);
   try {
-    return (await call(client, client.check, { service: '' }, deadlineMs)).status;
+    const { status } = await call(client, client.check, { service: '' }, deadlineMs);
+    return ServingStatus[status] as HealthState;
   } finally {
     client.close();
   }

@@ -7,10 +7,13 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import { AppError } from '../errors/app-error';
 import { toGrpcError } from '../errors/grpc';
 import type { Logger } from '../logging/logger';
+import { HealthStatus, ServingStatus } from './health';
+
+/** Above gateway-api's 20 MB body limit, so an accepted HTTP body always fits one gRPC message. */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /** A unary handler in our style: takes the request, returns the response or throws AppError. */
 export type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
@@ -41,29 +44,28 @@ export interface GrpcService {
 
 export interface RunningGrpcServer {
   port: number;
-  health: HealthImplementation;
+  health: HealthStatus;
   /** Stops taking calls, lets running calls finish for up to `graceMs`, then cuts them. */
   close(graceMs?: number): Promise<void>;
 }
 
 /** Binds one gRPC server with the given services plus grpc.health.v1 (SERVING once bound). */
-export async function startGrpcServer(listen: string, services: GrpcService[]): Promise<RunningGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  for (const s of services) server.addService(s.definition, s.implementation);
-  const health = new HealthImplementation({ '': 'NOT_SERVING' });
-  health.addToServer(server);
+export async function startGrpcServer(listen: string, services: GrpcService[], log: Logger): Promise<RunningGrpcServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+  const health = new HealthStatus();
+  for (const s of [...services, health.service(log)]) server.addService(s.definition, s.implementation);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, ServerCredentials.createInsecure(), (err, boundPort) =>
       err ? reject(new AppError('unavailable', `cannot listen on ${listen}: ${err.message}`, { cause: err })) : resolve(boundPort),
     );
   });
-  health.setStatus('', 'SERVING');
+  health.set(ServingStatus.SERVING);
   return {
     port,
     health,
     close: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
+        health.set(ServingStatus.NOT_SERVING);
         const timer = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, formatConfigProblem, loadConfig, secretPaths, type Config } from '../config';
 import { createLogger, LOG_LEVELS, type Logger } from '../logging/logger';
 import { EXIT } from './exit-codes';
+import { waitForGo } from '../lifecycle/shutdown';
 import { processIdentity, type ServiceName } from './identity';
 import type { LeaseHolder } from '../gen/cliver/v1/lease';
 
@@ -26,6 +27,8 @@ export interface ServiceContext {
   startedAtMs: number;
   /** True when started by `cliver gateway start`, which then owns restarts. */
   supervised: boolean;
+  /** Resolves when this service may bind its ports (at once unless the supervisor gates it). */
+  startGate: () => Promise<void>;
 }
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -107,6 +110,7 @@ export function bootService(service: ServiceName, argv: string[], env: NodeJS.Pr
       identity: processIdentity(service, startedAtMs),
       startedAtMs,
       supervised: env.CLIVER_SUPERVISED === '1',
+      startGate: env.CLIVER_WAIT_FOR_GO === '1' && process.send ? waitForGo : () => Promise.resolve(),
     };
   } catch (err) {
     if (err instanceof ConfigError) fail(EXIT.CONFIG, err.problems.map(formatConfigProblem));

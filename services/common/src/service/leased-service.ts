@@ -2,7 +2,7 @@ import { closeClients, type AgentCoreClients } from '../rpc/clients';
 import { LeaseKeeper } from '../rpc/lease-keeper';
 import { startGrpcServer, type GrpcService, type RunningGrpcServer } from '../rpc/serve';
 import { serviceInfoService, ServiceRole, VERSION } from '../rpc/service-info';
-import { handleShutdown, type ShutdownStep } from '../lifecycle/shutdown';
+import { announceReady, handleShutdown, type ShutdownStep } from '../lifecycle/shutdown';
 import type { ServiceContext } from './boot';
 
 export interface LeasedServiceOptions {
@@ -40,6 +40,7 @@ export async function startLeasedService(opts: LeasedServiceOptions): Promise<Le
     onAcquired: opts.onAcquired,
     onLost: opts.onLost,
   });
+  await ctx.startGate();
   const server = await startGrpcServer(ctx.listen, [
     ...opts.services(keeper),
     serviceInfoService(ctx.log, () => ({
@@ -52,8 +53,9 @@ export async function startLeasedService(opts: LeasedServiceOptions): Promise<Le
       leaseToken: keeper.leaseToken,
       agent: ctx.paths.agent,
     })),
-  ]);
+  ], ctx.log);
   keeper.start();
+  announceReady();
   ctx.log.info({ listen: ctx.listen, port: server.port, lease: opts.leaseName }, `${ctx.service} ready; waiting for its lease`);
   handleShutdown({
     log: ctx.log,

@@ -51,7 +51,11 @@ export function issuePath(issue: Issue): PropertyKey[] {
  */
 function innermostIssue(issue: Issue): Issue {
   if (issue.code !== 'invalid_union') return issue;
-  const deeper = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+  // An option whose problem lies inside the value, or that accepted the value's type but not a
+  // limit (a list that is too long), explains the failure better than the list of options.
+  const deeper =
+    issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0)) ??
+    issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.code !== 'invalid_type' && i.code !== 'invalid_union'));
   if (!deeper) return issue;
   return innermostIssue({ ...deeper[0], path: [...issue.path, ...deeper[0].path] } as Issue);
 }
@@ -73,6 +77,8 @@ function describeMessage(issue: Issue, input: unknown, schema?: AnySchema): stri
     case 'invalid_value':
       return `expected ${describeChoices(issue.values)}, got ${describeReceived(received, true)}`;
     case 'invalid_format':
+      // A pattern with its own explanation (`.regex(re, 'must be ...')`) says it best.
+      if (issue.format === 'regex' && !issue.message.startsWith('Invalid')) return `${issue.message}, got ${describeReceived(received)}`;
       return `expected ${expected(`a ${issue.format}`)}, got ${describeReceived(received)}`;
     case 'not_multiple_of':
       return `expected a multiple of ${String(issue.divisor)}, got ${describeReceived(received, true)}`;
@@ -127,6 +133,9 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, input: unknown, sche
   const target = schema ? schemaAtPath(schema, issue.path, input) : undefined;
   const received = valueAt(input, issue.path);
   if (received === undefined) return 'is required';
+  // A discriminated union whose tag matched no option: the allowed tags are the answer.
+  const options = (issue as { options?: unknown[] }).options;
+  if ('discriminator' in issue && Array.isArray(options)) return `expected ${describeChoices(options as z.core.util.Primitive[])}, got ${describeReceived(received, true)}`;
   const kinds = issue.errors.map((b) => (b[0]?.code === 'invalid_type' ? describeExpectedKind(b[0].expected) : 'another form'));
   const nouns = target ? describeExpected(target) : [...new Set(kinds)].join(' or ');
   return `expected ${nouns}, got ${describeReceived(received)}`;

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, HTTP_STATUS, type Logger } from '@cliver/common';
+import { AppError, HTTP_STATUS, retryAfterSeconds, type Logger } from '@cliver/common';
 
 /** Any path nobody serves. */
 export const notFound: RequestHandler = (req, _res, next) => {
@@ -16,7 +16,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       ? new AppError('invalid_argument', 'request body is not valid JSON', { reason: 'invalid_json' })
       : AppError.from(err);
     if (appError.code === 'internal') log.error({ err, path: req.path }, 'request failed');
-    if (appError.retryAfterMs !== undefined) res.set('Retry-After', String(Math.ceil(appError.retryAfterMs / 1000)));
+    const retryAfter = retryAfterSeconds(appError);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(HTTP_STATUS[appError.code]).json({
       error: { code: appError.code, reason: appError.reason ?? null, message: appError.message, field: appError.field ?? null },
     });

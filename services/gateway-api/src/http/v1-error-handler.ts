@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request } from 'express';
-import { AppError, toOpenAiError, type Logger, type OpenAiErrorBody } from '@cliver/common';
+import { AppError, retryAfterSeconds, toOpenAiError, type Logger, type OpenAiErrorBody } from '@cliver/common';
 
 // Errors body-parser raises before our code runs, sorted into our codes.
 function fromBodyParser(err: { type?: string; limit?: number }): AppError | undefined {
@@ -16,7 +16,12 @@ function fromBodyParser(err: { type?: string; limit?: number }): AppError | unde
 }
 
 export function toV1Error(err: AppError, req: Request): { status: number; body: OpenAiErrorBody } {
-  return toOpenAiError(err, req.get('x-request-id') ?? undefined);
+  // /v1 talks to one service only, so "the service" can be named for the operator.
+  const named =
+    err.reason === 'service_unreachable'
+      ? new AppError('unavailable', 'agent-core is not reachable: the gateway is starting or degraded (see /health).', { reason: 'service_unreachable' })
+      : err;
+  return toOpenAiError(named, req.get('x-request-id') ?? undefined);
 }
 
 /** The /v1 error handler: every failure as OpenAI's error object with the matching status. */
@@ -26,7 +31,9 @@ export function v1ErrorHandler(log: Logger): ErrorRequestHandler {
     if (appError.code === 'internal') log.error({ err, path: req.path }, '/v1 request failed');
     if (res.headersSent) return void res.end();
     const { status, body } = toV1Error(appError, req);
-    if (appError.retryAfterMs !== undefined) res.set('Retry-After', String(Math.ceil(appError.retryAfterMs / 1000)));
+    if (appError.reason === 'service_unreachable') log.warn({ err }, 'agent-core is not reachable');
+    const retryAfter = retryAfterSeconds(appError);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(status).json(body);
   };
 }

@@ -4,6 +4,7 @@ import type { ChatResponse } from '@cliver/common';
 export interface CompletionMeta {
   id: string;
   created: number;
+  /** The requested model until agent-core names the one that answers. */
   model: string;
 }
 

@@ -12,9 +12,11 @@ interface ChoiceState {
 export class CompletionCollector {
   private readonly choices: ChoiceState[] = [];
   private done: ChatResponse['done'];
+  private model: string | undefined;
 
   event(e: ChatResponse): void {
-    if (e.text) {
+    if (e.started) this.model = e.started.model;
+    else if (e.text) {
       const c = this.choice(e.text.choiceIndex);
       c.content += e.text.text;
       c.hasContent = true;
@@ -34,7 +36,7 @@ export class CompletionCollector {
       id: meta.id,
       object: 'chat.completion',
       created: meta.created,
-      model: meta.model,
+      model: this.model ?? meta.model,
       system_fingerprint: null,
       choices: this.choices.map((c, index) => ({
         index,

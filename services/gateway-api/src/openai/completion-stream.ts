@@ -12,12 +12,9 @@ type Delta = Record<string, unknown>;
 export class CompletionStream {
   private readonly opened = new Set<number>();
   private readonly seenCalls = new Set<string>();
-  private readonly prefix: string;
+  private prefix = '';
 
-  constructor(private readonly res: ServerResponse, meta: CompletionMeta, private readonly includeUsage: boolean) {
-    // The constant head of every chunk, serialised once per request.
-    this.prefix = `{"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"system_fingerprint":null,`;
-  }
+  constructor(private readonly res: ServerResponse, private readonly meta: CompletionMeta, private readonly includeUsage: boolean) {}
 
   /** Sends the headers; called once the first event proves the turn started. */
   open(): void {
@@ -30,6 +27,9 @@ export class CompletionStream {
   }
 
   event(e: ChatResponse): void {
+    if (e.started) this.meta.model = e.started.model;
+    // The constant head of every chunk, serialised once per request (after the model is known).
+    this.prefix ||= `{"id":${JSON.stringify(this.meta.id)},"object":"chat.completion.chunk","created":${this.meta.created},"model":${JSON.stringify(this.meta.model)},"system_fingerprint":null,`;
     if (e.text) this.delta(e.text.choiceIndex, { content: e.text.text });
     else if (e.toolCall) {
       const c = e.toolCall;

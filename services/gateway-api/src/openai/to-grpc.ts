@@ -47,7 +47,17 @@ function newInput(messages: ChatMessage[]): ChatMessage[] {
 
 const json = (value: unknown) => (value === undefined || value === null ? '' : JSON.stringify(value));
 
-export function toChatRequest(body: ChatCompletionRequest, sessionKey: string | undefined, requestId = randomUUID()): ChatRequest {
+/**
+ * Stored sessions keep user and assistant text only, so a conversation that carries tool calls
+ * (client tools, tool results) cannot be continued from one: such a request is served from the
+ * messages it sends, like a stateless one, and stores nothing.
+ */
+function usesTools(body: ChatCompletionRequest): boolean {
+  return !!body.tools?.length || body.messages.some((m) => m.role === 'tool' || (m.role === 'assistant' && !!m.tool_calls?.length));
+}
+
+export function toChatRequest(body: ChatCompletionRequest, requestedKey: string | undefined, requestId = randomUUID()): ChatRequest {
+  const sessionKey = requestedKey && !usesTools(body) ? requestedKey : undefined;
   const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
   return ChatRequest.fromPartial({
     requestId,

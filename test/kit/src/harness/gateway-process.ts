@@ -32,6 +32,6 @@ export function waitForHealthy(home: TempHome, timeoutMs = 30_000): Promise<Reco
       const h = await fetchHealth(home);
       return h.status === 200 ? h.body : undefined;
     },
-    { timeoutMs, what: `/health 200 at ${home.url}` },
+    { timeoutMs, intervalMs: 20, what: `/health 200 at ${home.url}` },
   );
 }

@@ -43,8 +43,11 @@ async function chatCompletions(core: AgentCoreClients, req: Request, res: Respon
   let opened = false;
   try {
     for await (const e of events) {
-      if (!opened) {
-        if (e.session) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
+      if (e.session) {
+        if (!opened) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
+        continue;
+      }
+      if (!opened && !e.started) {
         stream.open();
         opened = true;
       }
