@@ -65,6 +65,16 @@ describe.each(['openai', 'anthropic'] as const)('the agent loop over the %s wire
     expect(result.usage.totalTokens).toBe(result.usage.promptTokens + result.usage.completionTokens);
   });
 
+  it('runs the same loop without streaming from the provider when the caller only wants the answer', async () => {
+    fake.script({ reply: { toolCalls: [{ name: 'add', arguments: { a: 20, b: 22 } }] } });
+    const { result, events } = await run(agentFor(wire, [add]), request('buffered', { buffered: true }));
+    expect(result).toMatchObject({ iterations: 2, text: 'tool result: 42' });
+    expect(events.find((e) => e.type === 'tool_finished')).toMatchObject({ tool: 'add', result: '42' });
+    expect(result.usage.completionTokens).toBeGreaterThan(0);
+    const sent = fake.requests.filter((r) => r.api === wire).map((r) => (r.body as { stream?: boolean }).stream);
+    expect(sent).toEqual([false, false]);
+  });
+
   it('runs independent tool calls in parallel', async () => {
     // Each tool waits until the other has started: run one after the other, they would deadlock.
     const started = new Set<string>();

@@ -62,7 +62,12 @@ export class Agent {
     const offered = passThrough ? request.clientTools : tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
     let usage = ZERO;
     for (let iteration = 1; iteration <= this.deps.maxIterations; iteration++) {
-      const call: ModelCallResult = await callModel(provider, { model, messages, tools: offered, options: request.options, signal }, emit, passThrough);
+      const call: ModelCallResult = await callModel(
+        provider,
+        { model, messages, tools: offered, options: request.options, signal, stream: !request.buffered },
+        emit,
+        passThrough,
+      );
       usage = addUsage(usage, call.usage);
       const first = call.choices[0]!;
       if (passThrough || !first.toolCalls.length) {

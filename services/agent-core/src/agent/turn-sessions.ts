@@ -83,7 +83,7 @@ export class TurnSessions implements SessionPort {
       { role: 'system', content: SUMMARY_INSTRUCTIONS },
       { role: 'user', content: transcript },
     ];
-    const result = await callModel(this.deps.providers.for(model), { model, messages, tools: [], options: {}, signal }, () => undefined, true);
+    const result = await callModel(this.deps.providers.for(model), { model, messages, tools: [], options: {}, signal, stream: false }, () => undefined, true);
     const text = result.choices[0]?.text.trim();
     if (!text) throw new AppError('unavailable', 'the model returned an empty summary', { reason: 'empty_summary' });
     return text;

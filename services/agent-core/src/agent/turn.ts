@@ -22,6 +22,8 @@ export interface TurnRequest {
   sessionTitle?: string;
   /** Continues (or creates) the session stored under this caller-chosen key. */
   sessionKey?: string;
+  /** The caller wants only the finished answer: the provider may answer without streaming. */
+  buffered?: boolean;
 }
 
 export type TurnEvent =

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { Message, MessageCreateParamsNonStreaming, MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatMessage, ContentPart } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 import { toProviderError } from './provider-errors';
@@ -66,6 +66,19 @@ function body(req: CompletionRequest): MessageCreateParamsStreaming {
   return b as unknown as MessageCreateParamsStreaming;
 }
 
+function* eventsOfMessage(message: Message): Generator<StreamEvent> {
+  let toolIndex = 0;
+  for (const block of message.content) {
+    if (block.type === 'text') yield { type: 'text', choice: 0, text: block.text };
+    else if (block.type === 'tool_use') {
+      yield { type: 'tool_call', choice: 0, index: toolIndex++, id: block.id, name: block.name, argumentsDelta: JSON.stringify(block.input ?? {}) };
+    }
+  }
+  if (message.stop_reason) yield { type: 'finish', choice: 0, reason: STOP_REASONS[message.stop_reason] ?? message.stop_reason };
+  const { input_tokens: prompt, output_tokens: completion } = message.usage;
+  yield { type: 'usage', usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion } };
+}
+
 /** Anthropic's Messages API through the official SDK. */
 export class AnthropicProvider implements Provider {
   private readonly client: Anthropic;
@@ -75,6 +88,16 @@ export class AnthropicProvider implements Provider {
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
+    if (req.stream === false) {
+      let message: Message;
+      try {
+        message = await this.client.messages.create({ ...body(req), stream: false } as MessageCreateParamsNonStreaming, { signal: req.signal });
+      } catch (err) {
+        throw toProviderError(err, this.providerName);
+      }
+      yield* eventsOfMessage(message);
+      return;
+    }
     let stream: AsyncIterable<RawMessageStreamEvent>;
     try {
       stream = await this.client.messages.create(body(req), { signal: req.signal });

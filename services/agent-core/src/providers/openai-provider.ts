@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 import { toProviderError } from './provider-errors';
@@ -77,6 +77,22 @@ function* eventsOf(chunk: ChatCompletionChunk): Generator<StreamEvent> {
   }
 }
 
+function* eventsOfCompletion(completion: ChatCompletion): Generator<StreamEvent> {
+  for (const choice of completion.choices) {
+    const m = choice.message;
+    if (m.content) yield { type: 'text', choice: choice.index, text: m.content };
+    const calls = m.tool_calls ?? [];
+    for (let index = 0; index < calls.length; index++) {
+      const call = calls[index]!;
+      if (call.type !== 'function') continue;
+      yield { type: 'tool_call', choice: choice.index, index, id: call.id, name: call.function.name, argumentsDelta: call.function.arguments };
+    }
+    if (choice.finish_reason) yield { type: 'finish', choice: choice.index, reason: choice.finish_reason };
+  }
+  const u = completion.usage;
+  if (u) yield { type: 'usage', usage: { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens } };
+}
+
 /** Ollama serves its OpenAI-compatible API under /v1; the original's config names the bare host. */
 function baseUrlFor(type: string, apiUrl: string): string {
   const url = apiUrl.replace(/\/+$/, '');
@@ -94,6 +110,17 @@ export class OpenAiProvider implements Provider {
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
+    if (req.stream === false) {
+      const { stream: _stream, stream_options: _options, ...body } = openAiBody(req);
+      let completion: ChatCompletion;
+      try {
+        completion = await this.client.chat.completions.create({ ...body, stream: false }, { signal: req.signal });
+      } catch (err) {
+        throw toProviderError(err, this.providerName);
+      }
+      yield* eventsOfCompletion(completion);
+      return;
+    }
     let stream;
     try {
       stream = await this.client.chat.completions.create(openAiBody(req), { signal: req.signal });

@@ -31,6 +31,8 @@ export interface CompletionRequest {
   tools: ToolSpec[];
   options: SamplingOptions;
   signal: AbortSignal;
+  /** False: ask for the whole answer at once (nobody reads the deltas); it is cheaper. */
+  stream?: boolean;
 }
 
 /** What a provider streams back, normalised across wire formats. */

@@ -31,12 +31,15 @@ export function agentRpc(log: Logger, agent: Agent, turns: TurnRegistry, catalog
       chat: serverStream<ChatRequest, ChatResponse>(log, 'Chat', async (req, write, call) => {
         const request = toTurnRequest(req);
         const turn = turns.start(request.requestId);
-        // The client went away (HTTP client disconnected, CLI interrupted): stop the work.
-        call.once('cancelled', () => turn.abort('the caller cancelled the turn'));
+        // The client went away (HTTP client disconnected, CLI interrupted): stop the work. grpc-js
+        // also reports a client closing a finished stream as cancelled; that needs no abort.
+        let running = true;
+        call.once('cancelled', () => running && turn.abort('the caller cancelled the turn'));
         try {
           const result = await agent.run(request, (e) => write(toResponse(e)), turn.signal);
           write({ done: { model: result.model, usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens, totalTokens: result.usage.totalTokens }, text: result.text, iterations: result.iterations } });
         } finally {
+          running = false;
           turn.done();
         }
       }),

@@ -94,5 +94,6 @@ export function toTurnRequest(req: ChatRequest): TurnRequest {
     systemMessage: req.systemMessage || undefined,
     sessionTitle: req.sessionTitle || undefined,
     sessionKey: req.sessionKey || undefined,
+    buffered: req.buffered,
   };
 }

@@ -62,6 +62,7 @@ export function toChatRequest(body: ChatCompletionRequest, requestedKey: string 
   return ChatRequest.fromPartial({
     requestId,
     surface: ProtoSurface.SURFACE_API,
+    buffered: !body.stream,
     stateless: !sessionKey,
     sessionKey: sessionKey ?? '',
     model: body.model,
