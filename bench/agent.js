@@ -6,30 +6,9 @@ const { randomUUID } = require('node:crypto');
 const OpenAI = require('openai').default;
 const { makeTempHome, startServiceProcess, startFakeLlm, waitFor, killStartedProcesses } = require('../test/kit/dist/index.js');
 const { agentCoreClients, readStream, ProtoSurface, ChatRequest } = require('../services/common/dist/index.js');
+const { load: measure, table } = require('./support');
 
 const TURNS = { 1: Number(process.env.BENCH_TURNS_C1 ?? 1000), 50: Number(process.env.BENCH_TURNS_C50 ?? 5000) };
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const ms = (ns) => Number(ns) / 1e6;
-
-async function measure(concurrency, total, once) {
-  const times = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        const t0 = process.hrtime.bigint();
-        await once();
-        times.push(ms(process.hrtime.bigint() - t0));
-      }
-    }),
-  );
-  const seconds = ms(process.hrtime.bigint() - started) / 1000;
-  times.sort((a, b) => a - b);
-  return { p50: pct(times, 50), p99: pct(times, 99), perSecond: total / seconds };
-}
 
 function chatRequest(surface, stateless) {
   return ChatRequest.fromPartial({ requestId: randomUUID(), surface, stateless, messages: [{ role: 'user', content: 'hello benchmark' }] });
@@ -58,15 +37,10 @@ function chatRequest(surface, stateless) {
     for (const [label, surface, stateless] of [['stateless (API)', ProtoSurface.SURFACE_API, true], ['stored session (CLI)', ProtoSurface.SURFACE_CLI, false]]) {
       await measure(c, Math.min(200, TURNS[c]), turn(surface, stateless));
       const m = await measure(c, TURNS[c], turn(surface, stateless));
-      rows.push([`c=${c} ${label}`, (m.p50 - base.p50).toFixed(2), m.p50.toFixed(2), m.p99.toFixed(2), base.p50.toFixed(2), base.p99.toFixed(2), m.perSecond.toFixed(0)]);
+      rows.push([`c=${c} ${label}`, (m.total.p50 - base.total.p50).toFixed(2), m.total.p50.toFixed(2), m.total.p99.toFixed(2), base.total.p50.toFixed(2), base.total.p99.toFixed(2), m.perSecond.toFixed(0)]);
     }
   }
-  const head = ['turns', 'own p50 ms', 'turn p50 ms', 'turn p99 ms', 'LLM-only p50 ms', 'LLM-only p99 ms', 'turns/s'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  rows.forEach((r) => console.log(line(r)));
+  console.log(table(['turns', 'own p50 ms', 'turn p50 ms', 'turn p99 ms', 'LLM-only p50 ms', 'LLM-only p99 ms', 'turns/s'], rows));
   console.log('own p50 = turn p50 through agent-core minus the p50 of the same request sent straight to the fake LLM');
   console.log('(the p99s are shown side by side: tails of two separate runs do not subtract meaningfully).');
   Object.values(clients).forEach((c) => c.close());

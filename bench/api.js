@@ -3,27 +3,16 @@
 // gateway-api → agent-core → fake LLM (0 ms) minus time straight to the same fake, for
 // non-streaming requests and for stream time-to-first-byte, at concurrency 1 and 50; then the
 // same after a 10,000-request soak, with RSS, to show latency and memory stay flat.
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { makeTempHome, startServiceProcess, ManagedProcess, freePort, waitFor, killStartedProcesses, REPO_ROOT } = require('../test/kit/dist/index.js');
-const { call, serviceInfoClient } = require('../services/common/dist/index.js');
-const { post, load, table } = require('./http-load');
+const { post, load, table, rssMb, pidAt } = require('./support');
 
 const N = { 1: Number(process.env.BENCH_N_C1 ?? 2000), 50: Number(process.env.BENCH_N_C50 ?? 10000) };
 const SOAK = Number(process.env.BENCH_SOAK ?? 10000);
 const KEY = 'sk-bench';
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const body = (stream) => JSON.stringify({ model: 'gpt-bench', stream, messages: [{ role: 'user', content: 'hello benchmark' }] });
 
-async function pidAt(address) {
-  const c = serviceInfoClient(address);
-  try {
-    return (await call(c, c.getServiceInfo, {}, 2000)).info.pid;
-  } finally {
-    c.close();
-  }
-}
 
 (async () => {
   const llmPort = await freePort();

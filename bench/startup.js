@@ -1,27 +1,12 @@
 #!/usr/bin/env node
 // npm run bench:startup — seconds from `cliver gateway start` to /health 200, and the RSS of each
 // service after an idle period, printed as a table. Figures, not a test: nothing here asserts.
-const { readFileSync } = require('node:fs');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { makeTempHome, startGatewayProcess, waitForHealthy, killStartedProcesses } = require('../test/kit/dist/index.js');
-const { call, serviceInfoClient } = require('../services/common/dist/index.js');
+const { rssMb, pidAt } = require('./support');
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
-
-function rssMb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function pidOf(address) {
-  const client = serviceInfoClient(address);
-  try {
-    return (await call(client, client.getServiceInfo, {}, 2000)).info.pid;
-  } finally {
-    client.close();
-  }
-}
 
 async function oneRun(measureRss) {
   const home = await makeTempHome();
@@ -35,7 +20,7 @@ async function oneRun(measureRss) {
     const p = home.ports;
     const addresses = { 'agent-core': p.agentCore, 'gateway-api': p.gatewayApi, 'adapter-host': p.adapterHost, scheduler: p.scheduler };
     rss = {};
-    for (const [name, port] of Object.entries(addresses)) rss[name] = rssMb(await pidOf(`127.0.0.1:${port}`));
+    for (const [name, port] of Object.entries(addresses)) rss[name] = rssMb(await pidAt(`127.0.0.1:${port}`));
     rss.supervisor = rssMb(supervisor.pid);
   }
   supervisor.kill('SIGTERM');

@@ -26,6 +26,7 @@ export {
   type Platform,
 } from './config';
 export { describeZodIssue } from './validation/describe-issue';
+export { parseYamlSource, type YamlSource, type YamlParseResult } from './config/yaml-source';
 
 // Logging and lifecycle
 export { createLogger, LOG_LEVELS, type Logger } from './logging/logger';

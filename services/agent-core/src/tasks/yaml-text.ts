@@ -1,11 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlSource, type YamlSource } from '@cliver/common';
 
 /** A parsed YAML file that can say on which line each key was written. */
-export interface YamlText {
-  data: unknown;
-  /** The line of the key at `path`; for a missing key, the line of the nearest parent present. */
-  lineOf(path: readonly PropertyKey[]): number | undefined;
-}
+export type YamlText = YamlSource;
 
 export type YamlParseResult = { ok: true; yaml: YamlText } | { ok: false; line?: number; message: string };
 
@@ -15,41 +12,9 @@ export type YamlParseResult = { ok: true; yaml: YamlText } | { ok: false; line?:
  * task's time zone") and `12:30` into the number 750. Duplicate keys are an error.
  */
 export function parseYamlText(text: string): YamlParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  const error = doc.errors[0];
-  if (error) {
-    // The library appends " at line N, column M:" and a code excerpt; the line is reported apart.
-    const message = error.message.split(/ at line \d+, column \d+/)[0]!.split('\n')[0]!.trim();
-    return { ok: false, line: error.linePos?.[0].line, message: `invalid YAML: ${message}` };
-  }
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  return { ok: true, yaml: { data: doc.toJS() ?? null, lineOf: (path) => findLine(doc, path, lineAt) } };
-}
-
-function resolve(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-function findLine(doc: Document, path: readonly PropertyKey[], lineAt: (offset: number) => number): number | undefined {
-  let node = resolve(doc, doc.contents);
-  let line = (node as Node | null)?.range ? lineAt((node as Node).range![0]) : undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair || !isScalar(pair.key) || !pair.key.range) return line;
-      line = lineAt(pair.key.range[0]);
-      node = resolve(doc, pair.value);
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = resolve(doc, node.items[key]) as Node | undefined;
-      if (!item?.range) return line;
-      line = lineAt(item.range[0]);
-      node = item;
-    } else {
-      return line;
-    }
-  }
-  return line;
+  const parsed = parseYamlSource(text, { version: '1.2' });
+  if (!parsed.ok) return { ok: false, ...parsed.errors[0]! };
+  return { ok: true, yaml: parsed.source };
 }
 
 /**

@@ -126,14 +126,14 @@ function reportIssues(
  */
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const { file } = opts;
-  const parsed = parseYamlSource(readConfigText(file));
+  const parsed = parseYamlSource(readConfigText(file), { version: '1.1' });
   if (!parsed.ok) throw new ConfigError(parsed.errors.map((e) => ({ file, line: e.line, path: '', message: e.message })));
   const source: YamlSource = parsed.source;
   const at: Located = (path, message) => ({ file, line: source.lineOf(path), path: formatIssuePath(path), message });
 
   const warnings: ConfigProblem[] = [];
   const env = collectEnv(opts.env, opts, warnings);
-  const rendered = renderTemplates(source.data, env);
+  const rendered = renderTemplates(source.data ?? {}, env);
   const data = rendered.value;
   dropEmptyKeys(data);
   const unsetReasons = unsetEmptyValues(data, rendered.uses, (u, m) => warnings.push(at(u.path, m)));

@@ -18,17 +18,19 @@ function syntaxError(err: { message: string; linePos?: [{ line: number }, ...unk
 }
 
 /**
- * Parses YAML as PyYAML (the original's parser) reads it: YAML 1.1, so `yes`/`no`/`on`/`off`
- * are booleans. Duplicate keys are an error rather than last-one-wins.
+ * Parses YAML keeping where each key was written, for messages like `file:14 key: problem`.
+ * Duplicate keys are an error rather than last-one-wins. The version is the caller's choice:
+ * config.yaml is read as PyYAML (the original's parser) reads it, YAML 1.1, where `yes`/`no`
+ * are booleans; an empty document gives `null`.
  */
-export function parseYamlSource(text: string): YamlParseResult {
+export function parseYamlSource(text: string, options: { version: '1.1' | '1.2' }): YamlParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, version: '1.1', uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter, version: options.version, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) return { ok: false, errors: doc.errors.map(syntaxError) };
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
   return {
     ok: true,
-    source: { data: doc.toJS() ?? {}, lineOf: (path) => findLine(doc, path, lineAt) },
+    source: { data: doc.toJS() ?? null, lineOf: (path) => findLine(doc, path, lineAt) },
   };
 }
 

@@ -1,6 +1,7 @@
-// A small keep-alive HTTP load generator shared by the benchmarks: no client SDK in the loop, so
-// the figures measure the servers, not the client.
+// What the benchmarks share: a keep-alive HTTP client with no SDK in the loop (so the figures
+// measure the servers, not the client), a load loop, tables, and process figures.
 const http = require('node:http');
+const { readFileSync } = require('node:fs');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -25,7 +26,10 @@ function post(url, path, body, headers = {}) {
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-/** Runs `total` calls of `once` with `concurrency` in flight; percentiles of total and TTFB. */
+/**
+ * Runs `total` calls of `once` with `concurrency` in flight; percentiles of total and TTFB.
+ * `once` may report its own timings ({totalMs, ttfbMs}); otherwise the call is timed here.
+ */
 async function load(concurrency, total, once) {
   const totals = [];
   const ttfbs = [];
@@ -35,9 +39,11 @@ async function load(concurrency, total, once) {
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         next++;
-        const r = await once();
-        totals.push(r.totalMs);
-        ttfbs.push(r.ttfbMs);
+        const t0 = process.hrtime.bigint();
+        const r = (await once()) ?? {};
+        const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+        totals.push(r.totalMs ?? elapsed);
+        ttfbs.push(r.ttfbMs ?? elapsed);
       }
     }),
   );
@@ -54,4 +60,20 @@ function table(head, rows) {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-module.exports = { post, load, table };
+/** Resident set size of a process, in MB, from /proc. */
+function rssMb(pid) {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+/** The pid of the service answering ServiceInfo at `address`. */
+async function pidAt(address) {
+  const { call, serviceInfoClient } = require('../services/common/dist/index.js');
+  const client = serviceInfoClient(address);
+  try {
+    return (await call(client, client.getServiceInfo, {}, 2000)).info.pid;
+  } finally {
+    client.close();
+  }
+}
+
+module.exports = { post, load, table, rssMb, pidAt };
