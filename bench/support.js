@@ -65,6 +65,14 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
 
+/**
+ * Proportional set size in MB: shared pages (the node binary, shared libraries) divided among
+ * the processes that map them, so a sum over processes is what they really cost together.
+ */
+function pssMb(pid) {
+  return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))[1]) / 1024;
+}
+
 /** The pid of the service answering ServiceInfo at `address`. */
 async function pidAt(address) {
   const { call, serviceInfoClient } = require('../services/common/dist/index.js');
@@ -76,4 +84,4 @@ async function pidAt(address) {
   }
 }
 
-module.exports = { post, load, table, rssMb, pidAt };
+module.exports = { post, load, table, rssMb, pssMb, pidAt };
