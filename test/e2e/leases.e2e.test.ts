@@ -2,6 +2,7 @@ import { call, schedulerClients, ServiceRole, serviceInfoClient } from '@cliver/
 import {
   fetchHealth,
   freePort,
+  runCliver,
   killStartedProcesses,
   makeTempHome,
   startServiceProcess,
@@ -138,5 +139,21 @@ describe('/health when services are missing', () => {
     startServiceProcess(home, 'adapter-host');
     startServiceProcess(home, 'scheduler');
     await waitForHealthy(home);
+  });
+});
+
+describe('cliver probe (the containers\' health check)', () => {
+  it('exits 0 for a serving gRPC service and 1 when nothing answers', async () => {
+    const home = await makeTempHome();
+    const core = startServiceProcess(home, 'agent-core');
+    await waitForLog(core, 'agent-core ready');
+    expect(await runCliver(home, ['probe', `127.0.0.1:${home.ports.agentCore}`])).toMatchObject({ code: 0, stdout: 'SERVING\n' });
+    const nobody = await freePort();
+    const down = await runCliver(home, ['probe', `127.0.0.1:${nobody}`]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(`127.0.0.1:${nobody}: the service did not answer (it is down or restarting)\n`);
+    core.kill('SIGTERM');
+    await core.waitForExit();
+    home.remove();
   });
 });

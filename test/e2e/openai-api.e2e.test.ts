@@ -116,10 +116,14 @@ describe('POST /v1/chat/completions without streaming', () => {
     expect(total_tokens).toBe(prompt_tokens + completion_tokens);
   });
 
-  it('resolves a short model name to the configured provider model', async () => {
-    await client.chat.completions.create({ model: 'gpt-test', messages: ask('short name') });
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('other short name') });
+  it('resolves a short model name to the configured provider model and names it in the answer', async () => {
+    const plain = await client.chat.completions.create({ model: 'gpt-test', messages: ask('short name') });
+    const streamed = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('other short name'), stream: true });
+    const chunkModels = new Set<string>();
+    for await (const chunk of streamed) chunkModels.add(chunk.model);
     expect(gw.fake.requests.map((r) => (r.body as { model: string }).model)).toEqual(['gpt-test', 'gpt-4o-mini']);
+    expect(plain.model).toBe('fake/gpt-test');
+    expect([...chunkModels]).toEqual(['fake/gpt-4o-mini']);
   });
 
   it('returns n choices when n=2', async () => {
