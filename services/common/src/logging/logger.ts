@@ -30,7 +30,8 @@ export interface LoggerOptions {
 
 /** Creates the process's one pino logger; called once, in main.ts. */
 export function createLogger(options: LoggerOptions): Logger {
-  const paths = [...ALWAYS_REDACTED, ...(options.redactPaths ?? []).map((p) => `*.${p}`)];
+  // A config may be logged whole (top level) or under a key (`{ config }`): cover both.
+  const paths = [...ALWAYS_REDACTED, ...(options.redactPaths ?? []).flatMap((p) => [p, `*.${p}`])];
   return pino(
     {
       level: options.level ?? 'info',
