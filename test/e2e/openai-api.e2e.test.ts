@@ -449,7 +449,7 @@ describe('provider failures and cancellation', () => {
     const error = JSON.parse(data.at(-2)!) as { error: Record<string, unknown> };
     expect(Object.keys(error)).toEqual(['error']);
     expect(error.error).toEqual({
-      message: "provider 'fake' is unreachable: terminated",
+      message: "provider 'fake' broke off its answer midway",
       type: 'server_error',
       param: null,
       code: 'provider_unreachable',
@@ -467,7 +467,7 @@ describe('provider failures and cancellation', () => {
       (async () => {
         for await (const chunk of stream) seen.push(chunk);
       })(),
-    ).rejects.toThrow("provider 'fake' is unreachable: terminated");
+    ).rejects.toThrow("provider 'fake' broke off its answer midway");
     expect(textOf(seen)).toBe('word0 word1 word2 ');
   });
 

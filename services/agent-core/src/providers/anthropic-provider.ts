@@ -2,7 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming, MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatMessage, ContentPart } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
-import { toProviderError } from './provider-errors';
+import { providerFetch } from './http-fetch';
+import { toProviderError, toStreamBreakError } from './provider-errors';
 import { AppError } from '@cliver/common';
 
 const STOP_REASONS: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', tool_use: 'tool_calls', max_tokens: 'length', refusal: 'content_filter' };
@@ -84,7 +85,7 @@ export class AnthropicProvider implements Provider {
   private readonly client: Anthropic;
 
   constructor(private readonly providerName: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
-    this.client = new Anthropic({ apiKey: apiKey || 'not-set', baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''), maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
+    this.client = new Anthropic({ apiKey: apiKey || 'not-set', baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''), maxRetries: 0, timeout: timeoutMs, logLevel: 'off', fetch: providerFetch });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
@@ -125,7 +126,7 @@ export class AnthropicProvider implements Provider {
         }
       }
     } catch (err) {
-      throw toProviderError(err, this.providerName);
+      throw toStreamBreakError(err, this.providerName);
     }
     yield { type: 'usage', usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion } };
   }

@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
-import { toProviderError } from './provider-errors';
+import { providerFetch } from './http-fetch';
+import { toProviderError, toStreamBreakError } from './provider-errors';
 
 function toWire(m: ChatMessage): ChatCompletionMessageParam {
   switch (m.role) {
@@ -106,7 +107,7 @@ export class OpenAiProvider implements Provider {
   constructor(private readonly providerName: string, type: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
     // Retries are ours (retrying-provider.ts), so that Retry-After is capped and counted once;
     // the SDK's console logging is off because every failure is mapped and logged by us.
-    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: timeoutMs, logLevel: 'off' });
+    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: timeoutMs, logLevel: 'off', fetch: providerFetch });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
@@ -130,7 +131,7 @@ export class OpenAiProvider implements Provider {
     try {
       for await (const chunk of stream) yield* eventsOf(chunk);
     } catch (err) {
-      throw toProviderError(err, this.providerName);
+      throw toStreamBreakError(err, this.providerName);
     }
   }
 }

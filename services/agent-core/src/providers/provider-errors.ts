@@ -79,3 +79,13 @@ export function toProviderError(err: unknown, provider: string): AppError {
     cause: err,
   });
 }
+
+/**
+ * A failure after the answer started streaming. Without an HTTP status it is the connection
+ * breaking off, whatever words the HTTP client used for it ("terminated", "other side closed").
+ */
+export function toStreamBreakError(err: unknown, provider: string): AppError {
+  const e = toProviderError(err, provider);
+  if (e.reason !== 'provider_unreachable') return e;
+  return new AppError('unavailable', `provider '${provider}' broke off its answer midway`, { reason: 'provider_unreachable', cause: err });
+}
