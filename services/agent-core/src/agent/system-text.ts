@@ -34,13 +34,22 @@ function imText(origin: ImOrigin | undefined, linkedTask: string | undefined): s
   return parts.filter(Boolean);
 }
 
-// Building an Intl formatter costs far more than using one; keep one per zone.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+// Building an Intl formatter costs far more than using one, and the text only changes once a
+// minute: keep one formatter and the last minute's text per zone.
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; text: string }>();
 
 function formatNow(now: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'full', timeStyle: 'short' })));
-  return format.format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  let entry = dateFormats.get(timeZone);
+  if (!entry) {
+    entry = { format: new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'full', timeStyle: 'short' }), minute: -1, text: '' };
+    dateFormats.set(timeZone, entry);
+  }
+  if (entry.minute !== minute) {
+    entry.minute = minute;
+    entry.text = entry.format.format(now);
+  }
+  return entry.text;
 }
 
 export function systemText(input: SystemTextInput): string {
