@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentCoreClients, call, serviceInfoClient } from '@cliver/common';
+import { agentCoreClients, call, ChatRequest, ProtoSurface, readStream, serviceInfoClient, type ChatResponse } from '@cliver/common';
 import {
   killStartedProcesses,
   makeTempHome,
@@ -97,6 +97,23 @@ describe('cliver chat against the running gateway', () => {
     const res = await runCliver(home, ['chat', '--model', 'nope', 'hi']);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("Error: The model 'nope' does not exist: no configured model is named \"nope\" (configured models: fake/gpt-test)");
+  });
+
+  it('stops a running turn on CancelChat (the portal\'s stop button) and closes the provider request', async () => {
+    fake.script({ reply: { text: Array.from({ length: 100 }, (_, i) => `w${i}`).join(' '), tokensPerSecond: 10 } });
+    const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`);
+    const requestId = 'stop-me-1';
+    const request = ChatRequest.fromPartial({ requestId, surface: ProtoSurface.SURFACE_ADMIN, stateless: true, messages: [{ role: 'user', content: 'talk slowly' }] });
+    const texts: string[] = [];
+    const reading = (async () => {
+      for await (const e of readStream<ChatResponse>((md, o) => c.agent.chat(request, md, o))) if (e.text) texts.push(e.text.text);
+    })();
+    await waitFor(() => texts.length >= 2, { what: 'the answer to start' });
+    expect(await call(c.agent, c.agent.cancelChat, { requestId })).toEqual({ cancelled: true });
+    await expect(reading).rejects.toMatchObject({ reason: 'cancelled' });
+    await waitFor(() => fake.requests.at(-1)?.clientAborted, { what: 'the provider request to be closed' });
+    expect(await call(c.agent, c.agent.cancelChat, { requestId })).toEqual({ cancelled: false });
+    Object.values(c).forEach((x) => x.close());
   });
 
   it('keeps the session consistent when agent-core is killed mid-turn', async () => {

@@ -119,6 +119,16 @@ describe.each(['openai', 'anthropic'] as const)('the agent loop over the %s wire
     expect(fake.requests.filter((r) => r.api === wire)).toHaveLength(1);
   });
 
+  it('reports a conversation that is too long for the model as context_length_exceeded', async () => {
+    fake.script({ reply: { error: { status: 400, type: 'context_length_exceeded' } } });
+    await expect(run(agentFor(wire), request('a very long conversation'))).rejects.toMatchObject({
+      code: 'invalid_argument',
+      reason: 'context_length_exceeded',
+      field: 'messages',
+    });
+    expect(fake.requests.filter((r) => r.api === wire)).toHaveLength(1);
+  });
+
   it('stops the provider request when the turn is cancelled mid-stream', async () => {
     fake.script({ reply: { text: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), tokensPerSecond: 20 } });
     const controller = new AbortController();
