@@ -189,6 +189,14 @@ describe('the main gateway', () => {
     });
   });
 
+  it('400 for an X-Cliver-Session header that is too long or not plain ASCII', async () => {
+    for (const key of ['x'.repeat(257), 'two words']) {
+      const res = await gw.postChat(valid(), { 'x-cliver-session': key });
+      await expectError(res, 400, invalid('X-Cliver-Session', 'X-Cliver-Session must be 1 to 256 visible ASCII characters'));
+    }
+    expect(gw.fake.requests).toHaveLength(0);
+  });
+
   describe('404', () => {
     const notFound = (model: string) =>
       invalid(

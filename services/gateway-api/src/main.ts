@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     log,
     core,
     apiKey,
+    trustedProxies: config.gateway.trusted_proxies,
     health: { core, adapterHost, platformNames: Object.keys(config.gateway.platforms), now: Date.now },
   });
   await ctx.startGate();

@@ -94,5 +94,11 @@ export const Gateway = z.object({
   internal: InternalAddresses.prefault({}),
   /** How long the running gateway's lease lasts without renewal. */
   lease_ttl_seconds: numeric(z.number().int().min(2).max(60)).default(8),
+  /**
+   * Ours: which peers may set X-Forwarded-For (Express `trust proxy` values: `loopback`,
+   * `uniquelocal` for a Docker network, or addresses/CIDRs). Client addresses decide the
+   * per-client limits, so only the proxy in front (Caddy) may be trusted.
+   */
+  trusted_proxies: z.array(z.string().min(1)).default(['loopback']),
 });
 export type Gateway = z.infer<typeof Gateway>;

@@ -17,13 +17,14 @@ export interface AppDeps {
   health: HealthDeps;
   core: AgentCoreClients;
   apiKey: string | undefined;
+  trustedProxies: string[];
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustedProxies);
   app.use(helmet());
   app.use(healthRoutes(deps.health));
   // Keys are checked before bodies are parsed: an unauthenticated client costs no JSON parsing.

@@ -21,9 +21,20 @@ function abortOnClientGone(res: Response): AbortSignal {
   return controller.signal;
 }
 
+const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
+
+/** The stored conversation a request continues, if any: the X-Cliver-Session header, else `user`. */
+function sessionKeyOf(req: Request, user: string | null | undefined): string | undefined {
+  const header = req.get('x-cliver-session');
+  if (header !== undefined && !SESSION_KEY.test(header)) {
+    throw new AppError('invalid_argument', 'X-Cliver-Session must be 1 to 256 visible ASCII characters', { field: 'X-Cliver-Session' });
+  }
+  return header || user || undefined;
+}
+
 async function chatCompletions(core: AgentCoreClients, req: Request, res: Response): Promise<void> {
   const body = parseChatRequest(req.body);
-  const sessionKey = req.get('x-cliver-session') || body.user || undefined;
+  const sessionKey = sessionKeyOf(req, body.user);
   const grpcRequest = toChatRequest(body, sessionKey);
   const meta: CompletionMeta = { id: `chatcmpl-${randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000), model: body.model };
   const events = readStream<ChatResponse>((md, o) => core.agent.chat(grpcRequest, md, o), { signal: abortOnClientGone(res) });
