@@ -1,11 +1,19 @@
 import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
 // Statuses whose responses carry no body; a Response refuses to be built with one.
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** One keep-alive pool for every provider call of this process. */
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+type Undici = typeof import('undici');
+
+// undici is loaded with the first provider call (it is large, and start-up should not pay for
+// it); one keep-alive pool then serves every provider call of this process.
+let client: Promise<{ request: Undici['request']; dispatcher: Dispatcher }> | undefined;
+
+function undici() {
+  client ??= import('undici').then((u) => ({ request: u.request, dispatcher: new u.Agent({ keepAliveTimeout: 30_000, connections: 256 }) }));
+  return client;
+}
 
 function headersOf(init: RequestInit): Record<string, string> | undefined {
   const h = init.headers;
@@ -15,7 +23,7 @@ function headersOf(init: RequestInit): Record<string, string> | undefined {
   return h as Record<string, string>;
 }
 
-type UndiciBody = NonNullable<Parameters<typeof request>[1]>['body'];
+type UndiciBody = NonNullable<Parameters<Undici['request']>[1]>['body'];
 
 // The global FormData and undici's are the same class at run time, not to the type checker.
 function bodyOf(init: RequestInit): UndiciBody {
@@ -34,6 +42,7 @@ function bodyOf(init: RequestInit): UndiciBody {
  */
 export async function providerFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
+  const { request, dispatcher } = await undici();
   const res = await request(url, {
     method: (init.method ?? 'GET') as 'GET',
     headers: headersOf(init),
