@@ -67,7 +67,11 @@ export class Supervisor {
     for (const service of DEPENDENTS) this.launch(this.children.get(service)!);
     const coreUp = await Promise.race([core.ready, new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref())]);
     if (this.finalCode !== undefined) return this.done;
-    if (!coreUp) this.o.log.warn('agent-core is slow to start; starting the other services anyway');
+    if (!coreUp) {
+      // Crashed (it is being restarted) or still starting: the others wait for its leases anyway.
+      const reason = core.running ? 'slow to start' : 'exited before it was ready; restarting it';
+      this.o.log.warn({ child: 'agent-core', reason }, 'agent-core not ready; starting the other services');
+    }
     this.resolveCoreReady();
     const file = runtimeFile(this.o.paths.agentDir);
     writeRuntimeInfo(file, { pid: process.pid, host: hostname(), startedAtMs: Date.now(), url: this.url, logFile: this.o.logFile });
