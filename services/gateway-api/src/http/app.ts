@@ -25,9 +25,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustedProxies);
-  app.use(helmet());
-  app.use(healthRoutes(deps.health));
-  // Keys are checked before bodies are parsed: an unauthenticated client costs no JSON parsing.
+  // /v1 answers JSON and SSE only, so it skips helmet (its headers guard HTML pages) and sets
+  // nosniff itself. Keys are checked before bodies are parsed: an unauthenticated client costs
+  // no JSON parsing.
   app.use(
     '/v1',
     requireApiKey(deps.apiKey, AUTH_FAILURES),
@@ -35,6 +35,8 @@ export function createApp(deps: AppDeps): Express {
     v1Routes(deps.core),
     v1ErrorHandler(deps.log),
   );
+  app.use(helmet());
+  app.use(healthRoutes(deps.health));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -23,6 +23,7 @@ export class CompletionStream {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
     });
   }
 
