@@ -85,7 +85,7 @@ export const Gateway = z.object({
   /** Bearer key for /v1/*; unset means /v1 is closed. */
   api_key: secretString().optional(),
   admin_username: stringish(z.string().min(1)).default('admin'),
-  /** Unset disables the admin portal. */
+  /** Unset: the first start generates one, prints it once and stores only its hash (DESIGN.md). */
   admin_password: secretString().optional(),
   /** Unset means `<home>/gateway.log`. */
   log_file: z.string().min(1).optional(),
