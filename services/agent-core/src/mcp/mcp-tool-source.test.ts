@@ -195,9 +195,12 @@ test("a server that dies at start shows the end of its stderr in the status", as
 }, 30_000);
 
 const hasWebSocket = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
-(hasWebSocket ? test.skip : test)('websocket is reported as unsupported where Node has no WebSocket', async () => {
+test('a websocket server that cannot work is reported as failed with the reason', async () => {
   const source = await startSource({ ws: { transport: 'websocket', url: 'ws://127.0.0.1:9/mcp' } });
-  expect(status(source, 'ws')).toMatchObject({ state: 'failed', error: expect.stringContaining('Node 22') });
+  // Node 20 (our engine floor) has no built-in WebSocket, which the SDK's transport needs; a newer
+  // Node gets as far as connecting, and nothing listens on port 9.
+  await until('the websocket server to be marked failed', () => status(source, 'ws')?.state === 'failed');
+  expect(status(source, 'ws')!.error).toEqual(hasWebSocket ? expect.any(String) : expect.stringContaining('Node 22'));
 });
 
 /** Starts the fake's HTTP entry point as its own process and returns its MCP URL. */
