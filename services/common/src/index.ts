@@ -18,6 +18,7 @@ export {
   listModelIds,
   findModelId,
   describeModelLookupFailure,
+  suggestKey,
   type ConfigProblem,
   type LoadedConfig,
   type Provider,

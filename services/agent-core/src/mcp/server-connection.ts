@@ -5,7 +5,7 @@ import type { Tool } from '../tools/tool';
 import { toCallFailure } from './call-error';
 import { createTransport, type McpServerConfig, type McpTransportName } from './create-transport';
 import { toTool } from './mcp-tool';
-import { retryDelayMs } from './retry-delay';
+import { retryDelayMs } from '../retry/retry-delay';
 
 export type McpServerState = 'connecting' | 'connected' | 'failed';
 

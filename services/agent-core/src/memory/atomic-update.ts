@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-file';
 
 // One queue per file for the whole process: two AgentMemory objects (two agents) share the
 // global memory.md, so a lock kept per object would not stop them losing each other's entries.
@@ -18,9 +18,8 @@ export async function readTextOrEmpty(path: string): Promise<string> {
 
 /**
  * Replaces a file's text with `update(current)`. Updates of one path run one at a time in this
- * process (read-modify-write must not interleave), and each lands atomically: the new text is
- * written to a temporary file in the same folder and renamed over the old one, so a crash never
- * leaves a half-written file. Other processes are not locked out.
+ * process (read-modify-write must not interleave), and each lands atomically through
+ * writeFileAtomic, so a crash never leaves a half-written file. Other processes are not locked out.
  */
 export function updateFileAtomically(path: string, update: (current: string) => string): Promise<void> {
   const key = resolve(path);
@@ -35,14 +34,5 @@ export function updateFileAtomically(path: string, update: (current: string) => 
 }
 
 async function writeUpdate(path: string, update: (current: string) => string): Promise<void> {
-  const text = update(await readTextOrEmpty(path));
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, update(await readTextOrEmpty(path)));
 }

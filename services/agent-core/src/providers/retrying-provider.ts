@@ -1,4 +1,5 @@
 import { AppError } from '@cliver/common';
+import { retryDelayMs } from '../retry/retry-delay';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 
 export interface RetryPolicy {
@@ -40,8 +41,10 @@ export class RetryingProvider implements Provider {
       } catch (err) {
         const e = AppError.from(err);
         const retryAfter = e.retryAfterMs;
-        const delay = retryAfter ?? this.policy.baseDelayMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
-        const give = started || req.signal.aborted || attempt >= this.policy.maxAttempts || !RETRYABLE.has(e.reason ?? '') || delay > this.policy.maxDelayMs;
+        const delay = retryAfter ?? retryDelayMs(attempt, { baseMs: this.policy.baseDelayMs, maxMs: this.policy.maxDelayMs });
+        // A provider asking for a longer wait than we allow fails the turn instead of stalling it.
+        const tooLong = retryAfter !== undefined && retryAfter > this.policy.maxDelayMs;
+        const give = started || req.signal.aborted || attempt >= this.policy.maxAttempts || !RETRYABLE.has(e.reason ?? '') || tooLong;
         if (give) throw e;
         await sleep(delay, req.signal);
       }

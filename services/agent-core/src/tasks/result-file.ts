@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { AppError } from '@cliver/common';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../files/atomic-file';
 import { isTaskName } from './task-spec';
 
 /** What a run without an IM origin leaves behind (cliver-formats.md §3), field names as the original's. */

@@ -1,9 +1,8 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import { AppError, describeZodIssue } from '@cliver/common';
+import { AppError, describeZodIssue, suggestKey } from '@cliver/common';
 import { validateCron } from './cron-syntax';
 import { isIsoDateTime } from './iso-datetime';
-import { suggestKey } from './suggest-key';
 import { parseYamlText } from './yaml-text';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { AppError } from '@cliver/common';
 import type { OpenedStore } from '../store/db';
-import { FileExistsError, writeFileAtomic } from './atomic-file';
+import { FileExistsError, writeFileAtomic } from '../files/atomic-file';
 import { loadTaskFile, type TaskFileStatus } from './load-task-file';
 import { formatWithOffset } from './local-time';
 import { formatTaskProblem, isTaskName, validateTaskSpec, type TaskOrigin, type TaskSpec, type TaskSpecInput } from './task-spec';

@@ -31,6 +31,9 @@ export type { ModelLookup } from './models';
 export { secretPaths, secret, maskSecret } from './schema';
 export { listSecretPaths } from './secret-tag';
 
+// "Did you mean": one rule for config keys and task YAML keys
+export { suggestKey } from './unknown-keys';
+
 // Templates (also useful to check a single value in the portal)
 export { renderTemplates } from './template';
 export type { RenderResult, TemplateUse, TemplateFailure } from './template';
