@@ -351,6 +351,31 @@ describe('messages reach the provider', () => {
   });
 });
 
+describe('many requests at once', () => {
+  it('gives each of 40 concurrent requests, streamed and not, its own answer', async () => {
+    const words = Array.from({ length: 40 }, (_, i) => `request-${i}-${randomUUID()}`);
+    const answers = await Promise.all(
+      words.map(async (w, i) => {
+        if (i % 2) return (await client.chat.completions.create({ model: MODEL, messages: ask(w) })).choices[0]!.message.content;
+        return textOf(await collect(await client.chat.completions.create({ model: MODEL, stream: true, messages: ask(w) })));
+      }),
+    );
+    expect(answers).toEqual(words.map((w) => `echo: ${w}`));
+  });
+
+  it('passes a conversation of over 256 KB whole, beside small requests', async () => {
+    const big = `start ${'x'.repeat(300 * 1024)} end`;
+    const [large, small] = await Promise.all([
+      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: big }, { role: 'assistant', content: 'noted' }, { role: 'user', content: 'size?' }] }),
+      client.chat.completions.create({ model: MODEL, messages: ask('small one') }),
+    ]);
+    expect(large.choices[0]!.message.content).toBe('echo: size?');
+    expect(small.choices[0]!.message.content).toBe('echo: small one');
+    const sent = gw.fake.requests.map((_, i) => clientPart(i)).find((m) => m.length === 3);
+    expect(sent?.[0]).toEqual({ role: 'user', content: big });
+  });
+});
+
 describe('sessions', () => {
   it('continues a stored session named by X-Cliver-Session and reports its id', async () => {
     const headers = { 'X-Cliver-Session': `trip-${randomUUID()}` };

@@ -2,7 +2,7 @@
 
 // Errors and their mapping at each boundary
 export { AppError, ERROR_CODES, isErrorCode, type ErrorCode, type AppErrorOptions } from './errors/app-error';
-export { toGrpcError, fromGrpcError } from './errors/grpc';
+export { toGrpcError, fromGrpcError, toTurnError, fromTurnError } from './errors/grpc';
 export { HTTP_STATUS } from './errors/http';
 export { toOpenAiError, retryAfterSeconds, type OpenAiErrorBody } from './errors/openai';
 
@@ -41,6 +41,8 @@ export { processIdentity, SERVICE_NAMES, type ServiceName } from './service/iden
 // gRPC plumbing
 export { startGrpcServer, unary, serverStream, type GrpcService, type RunningGrpcServer, type UnaryHandler, type StreamHandler } from './rpc/serve';
 export { call, readStream, DEFAULT_DEADLINE_MS, type CallOptionsLite } from './rpc/call';
+export { ChatMuxClient } from './rpc/chat-mux';
+export { FrameBatch } from './rpc/frame-batch';
 export {
   agentCoreClients,
   adapterHostClients,
@@ -73,6 +75,10 @@ export {
   type AgentServiceServer,
   ChatRequest,
   type ChatResponse,
+  type ChatMuxRequest,
+  type ChatMuxRequestFrame,
+  type ChatMuxResponse,
+  type ChatMuxResponseFrame,
   type ChatMessage as ProtoChatMessage,
   type ClientTool,
   type SamplingOptions as ProtoSamplingOptions,

@@ -5,6 +5,7 @@ import {
   adapterHostClients,
   agentCoreClients,
   bootService,
+  ChatMuxClient,
   closeClients,
   EXIT,
   handleShutdown,
@@ -33,9 +34,10 @@ async function main(): Promise<void> {
 
   const core = agentCoreClients(internalAddress(config, 'agent-core'));
   const adapterHost = adapterHostClients(internalAddress(config, 'adapter-host'));
+  const mux = new ChatMuxClient(core.agent);
   const app = createApp({
     log,
-    core,
+    core: { clients: core, mux },
     apiKey,
     trustedProxies: config.gateway.trusted_proxies,
     health: { core, adapterHost, platformNames: Object.keys(config.gateway.platforms), now: Date.now },
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
           }),
       },
       { name: 'stop gRPC', run: () => grpc.close(2000) },
-      { name: 'close clients', run: () => (closeClients(core), closeClients(adapterHost)) },
+      { name: 'close clients', run: () => (mux.close(), closeClients(core), closeClients(adapterHost)) },
     ],
   });
 }

@@ -1,4 +1,5 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { TurnError } from '../gen/cliver/v1/agent';
 import { AppError, isErrorCode, type ErrorCode } from './app-error';
 
 // One table, both directions: AppError → gRPC status on the server, status → AppError on the client.
@@ -53,6 +54,10 @@ export function fromGrpcError(err: unknown): AppError {
     if (e.code === GrpcStatus.UNAVAILABLE) {
       return new AppError('unavailable', 'the service did not answer (it is down or restarting)', { reason: 'service_unreachable', cause: err });
     }
+    if (e.code === GrpcStatus.CANCELLED) {
+      // Cut without a status of ours: the caller cancelled, or the server was stopped mid-call.
+      return new AppError('unavailable', 'the call was cut before it finished (the service stopped, or the caller cancelled)', { reason: 'service_unreachable', cause: err });
+    }
     if (e.code === GrpcStatus.RESOURCE_EXHAUSTED && /larger than max/i.test(e.details ?? '')) {
       return new AppError('invalid_argument', 'the request is too large to pass on', { reason: 'payload_too_large', cause: err });
     }
@@ -62,5 +67,18 @@ export function fromGrpcError(err: unknown): AppError {
     field: firstString(e.metadata, FIELD_KEY),
     retryAfterMs: retry === undefined ? undefined : Number(retry),
     cause: err,
+  });
+}
+
+/** A failed turn on a multiplexed chat call: the same fields Chat sends as status and trailers. */
+export function toTurnError(err: AppError): TurnError {
+  return { code: err.code, message: err.message, reason: err.reason ?? '', field: err.field ?? '', retryAfterMs: err.retryAfterMs };
+}
+
+export function fromTurnError(e: TurnError): AppError {
+  return new AppError(isErrorCode(e.code) ? e.code : 'internal', e.message || 'the turn failed', {
+    reason: e.reason || undefined,
+    field: e.field || undefined,
+    retryAfterMs: e.retryAfterMs,
   });
 }

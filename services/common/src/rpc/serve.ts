@@ -40,6 +40,11 @@ export function unary<Req, Res>(log: Logger, method: string, handler: UnaryHandl
 export interface GrpcService {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
+  /**
+   * Called when the server starts shutting down, before it waits for calls to finish: a service
+   * with long-lived calls ends them here once their work is done, or the wait runs to its limit.
+   */
+  drain?: () => void;
 }
 
 export interface RunningGrpcServer {
@@ -66,6 +71,7 @@ export async function startGrpcServer(listen: string, services: GrpcService[], l
     close: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         health.set(ServingStatus.NOT_SERVING);
+        for (const s of services) s.drain?.();
         const timer = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);

@@ -1,11 +1,11 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { AgentCoreClients, Logger } from '@cliver/common';
+import type { Logger } from '@cliver/common';
 import type { HealthDeps } from '../status/gateway-health';
 import { errorHandler, notFound } from './error-handler';
 import { requireApiKey } from './middleware/api-key';
 import { healthRoutes } from './routes/health';
-import { v1Routes } from './routes/v1';
+import { v1Routes, type AgentLink } from './routes/v1';
 import { v1ErrorHandler } from './v1-error-handler';
 
 // Large enough for images sent inline as data URLs; larger bodies get 413.
@@ -15,7 +15,7 @@ const AUTH_FAILURES = { windowMs: 60_000, limit: 20 };
 export interface AppDeps {
   log: Logger;
   health: HealthDeps;
-  core: AgentCoreClients;
+  core: AgentLink;
   apiKey: string | undefined;
   trustedProxies: string[];
 }

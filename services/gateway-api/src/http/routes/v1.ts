@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { AppError, call, readStream, type AgentCoreClients, type ChatResponse } from '@cliver/common';
+import { AppError, call, readStream, type AgentCoreClients, type ChatMuxClient, type ChatResponse, type ChatRequest } from '@cliver/common';
 import { CompletionCollector } from '../../openai/completion-json';
 import { CompletionStream } from '../../openai/completion-stream';
 import { parseChatRequest } from '../../openai/parse-request';
@@ -46,12 +46,28 @@ function sessionKeyOf(req: Request, user: string | null | undefined): string | u
   return header || user || undefined;
 }
 
-async function chatCompletions(core: AgentCoreClients, req: Request, res: Response): Promise<void> {
+export interface AgentLink {
+  clients: AgentCoreClients;
+  mux: ChatMuxClient;
+}
+
+// Bodies up to this size share the multiplexed chat call; larger ones (inline images) get a
+// call of their own, so they hold up no other turn while they cross, and a body too large for
+// gRPC fails alone.
+const MUX_MAX_BODY_BYTES = 256 * 1024;
+
+function turnEvents(core: AgentLink, req: Request, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatResponse> {
+  const length = Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY);
+  if (length <= MUX_MAX_BODY_BYTES) return core.mux.chat(request, signal);
+  return readStream<ChatResponse>((md, o) => core.clients.agent.chat(request, md, o), { signal });
+}
+
+async function chatCompletions(core: AgentLink, req: Request, res: Response): Promise<void> {
   const body = parseChatRequest(req.body);
   const sessionKey = sessionKeyOf(req, body.user);
   const grpcRequest = toChatRequest(body, sessionKey);
   const meta: CompletionMeta = { id: `chatcmpl-${randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000), model: body.model };
-  const events = readStream<ChatResponse>((md, o) => core.agent.chat(grpcRequest, md, o), { signal: abortOnClientGone(res) });
+  const events = turnEvents(core, req, grpcRequest, abortOnClientGone(res));
 
   if (!body.stream) {
     const collector = new CompletionCollector();
@@ -84,15 +100,16 @@ async function chatCompletions(core: AgentCoreClients, req: Request, res: Respon
   }
 }
 
-export function v1Routes(core: AgentCoreClients): Router {
+export function v1Routes(core: AgentLink): Router {
+  const { agent } = core.clients;
   const router = Router();
   router.get('/models', async (_req, res) => {
-    const { models } = await call(core.agent, core.agent.listModels, {});
+    const { models } = await call(agent, agent.listModels, {});
     sendJson(res, { object: 'list', data: models.map((m) => modelObject(m.id)) });
   });
   router.get('/models/*id', async (req, res) => {
     const id = (req.params as { id: string[] }).id.join('/');
-    const { models } = await call(core.agent, core.agent.listModels, {});
+    const { models } = await call(agent, agent.listModels, {});
     if (!models.some((m) => m.id === id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
     sendJson(res, modelObject(id));
   });

@@ -1,0 +1,20 @@
+const { join } = require('node:path');
+const { ManagedProcess, freePort, waitFor, REPO_ROOT } = require('../test/kit/dist/index.js');
+const { providerFetch } = require('../services/agent-core/dist/providers/http-fetch.js');
+const OpenAI = require('openai').default;
+(async () => {
+  const port = await freePort();
+  const fake = new ManagedProcess('fake', [join(REPO_ROOT, 'test/kit/dist/fake-llm/cli.js'), '--port', String(port)], process.env);
+  await waitFor(() => fake.stdout.includes('listening'), { what: 'fake LLM' });
+  const base = `http://127.0.0.1:${port}/v1`;
+  const stream = process.env.STREAM === '1';
+  const body = { model: 'gpt-bench', stream, messages: [{ role: 'user', content: 'hello' }] };
+  const c = new OpenAI({ apiKey: 'k', baseURL: base, maxRetries: 0, logLevel: 'off', fetch: globalThis.altFetch ?? providerFetch });
+  const once = async () => { const r = await c.chat.completions.create(body); if (stream) { for await (const _ of r); } };
+  const run = async (n) => { let i = 0; await Promise.all(Array.from({ length: 50 }, async () => { while (i++ < n) await once(); })); };
+  await run(3000);
+  const t = process.cpuUsage(); const N = 10000; await run(N); const u = process.cpuUsage(t);
+  console.log('cpu ms/call', ((u.user + u.system) / 1000 / N).toFixed(3));
+  fake.kill('SIGTERM'); await fake.waitForExit();
+  process.exit(0);
+})();

@@ -1,0 +1,178 @@
+import { credentials } from '@grpc/grpc-js';
+import {
+  AgentServiceClient,
+  AgentServiceService,
+  AppError,
+  ChatMuxClient,
+  createLogger,
+  startGrpcServer,
+  type ChatRequest,
+  type ChatResponse,
+  type RunningGrpcServer,
+} from '@cliver/common';
+import { freePort, waitFor } from '@cliver/testkit';
+import { chatMux } from './chat-mux';
+import type { StopTurn } from './chat-turn';
+
+// ChatMux over real gRPC: a scripted turn runner on the server side, the ChatMuxClient that
+// gateway-api uses on the other. The runner's behaviour is picked by the request id.
+const log = createLogger({ service: 'test', level: 'silent' });
+
+interface Script {
+  calls: number;
+  stopped: string[];
+  releases: Map<string, () => void>;
+}
+
+function runner(script: Script) {
+  return async (req: ChatRequest, write: (e: ChatResponse) => void, onStop: (stop: StopTurn) => void): Promise<void> => {
+    const [name, arg] = req.requestId.split(':');
+    const kind = name!.split('-')[0];
+    let stop: ((reason: string) => void) | undefined;
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    onStop((reason) => stop!(reason));
+    write({ started: { model: 'fake/m' } });
+    if (kind === 'fail') {
+      throw new AppError('resource_exhausted', 'the provider is rate limited', { reason: 'provider_rate_limited', field: 'model', retryAfterMs: 1500 });
+    }
+    if (kind === 'wait') {
+      const reason = await stopped;
+      script.stopped.push(req.requestId);
+      throw new AppError('unavailable', reason, { reason: 'cancelled' });
+    }
+    if (kind === 'hold') await new Promise<void>((resolve) => script.releases.set(req.requestId, resolve));
+    // Several events per turn, each after a pause, so that turns interleave on the call.
+    for (let i = 0; i < Number(arg ?? 1); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      write({ text: { choiceIndex: 0, text: `${req.requestId}#${i}` } });
+    }
+    write({ done: { model: 'fake/m', usage: undefined, text: req.requestId, iterations: 1 } });
+  };
+}
+
+let server: RunningGrpcServer;
+let script: Script;
+let port: number;
+let grpcClient: AgentServiceClient;
+let client: ChatMuxClient;
+
+async function startServer(): Promise<void> {
+  script = { calls: 0, stopped: [], releases: new Map() };
+  const mux = chatMux(log, runner(script));
+  const counted = (call: Parameters<typeof mux.handler>[0]) => {
+    script.calls++;
+    mux.handler(call);
+  };
+  server = await startGrpcServer(`127.0.0.1:${port}`, [{ definition: AgentServiceService, implementation: { chatMux: counted }, drain: mux.drain }], log);
+}
+
+beforeEach(async () => {
+  port = await freePort();
+  await startServer();
+  grpcClient = new AgentServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  client = new ChatMuxClient(grpcClient);
+});
+
+afterEach(async () => {
+  client.close();
+  grpcClient.close();
+  await server.close(100);
+});
+
+const request = (requestId: string): ChatRequest => ({ ...emptyRequest, requestId });
+const emptyRequest: ChatRequest = {
+  requestId: '',
+  surface: 0,
+  sessionId: '',
+  stateless: true,
+  model: '',
+  messages: [],
+  options: undefined,
+  clientTools: [],
+  origin: undefined,
+  skills: [],
+  toolFilter: [],
+  systemMessage: '',
+  sessionTitle: '',
+  sessionKey: '',
+  buffered: false,
+};
+
+async function collect(events: AsyncIterable<ChatResponse>): Promise<ChatResponse[]> {
+  const out: ChatResponse[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+const texts = (events: ChatResponse[]) => events.flatMap((e) => (e.text ? [e.text.text] : []));
+
+test('many concurrent turns share one call and each gets exactly its own events, in order, ending with done', async () => {
+  const ids = Array.from({ length: 40 }, (_, i) => `echo${i}:5`);
+  const results = await Promise.all(ids.map((id) => collect(client.chat(request(id)))));
+  results.forEach((events, i) => {
+    expect(events[0]).toEqual({ started: { model: 'fake/m' } });
+    expect(texts(events)).toEqual([0, 1, 2, 3, 4].map((n) => `${ids[i]}#${n}`));
+    expect(events.at(-1)?.done?.text).toBe(ids[i]);
+  });
+  expect(script.calls).toBe(1);
+});
+
+test("a failed turn gets its error with code, reason, field and retry-after; the other turns on the call finish", async () => {
+  const [failed, fine] = await Promise.allSettled([collect(client.chat(request('fail'))), collect(client.chat(request('ok:3')))]);
+  expect(failed.status).toBe('rejected');
+  const err = (failed as PromiseRejectedResult).reason as AppError;
+  expect(err).toBeInstanceOf(AppError);
+  expect({ code: err.code, message: err.message, reason: err.reason, field: err.field, retryAfterMs: err.retryAfterMs }).toEqual({
+    code: 'resource_exhausted',
+    message: 'the provider is rate limited',
+    reason: 'provider_rate_limited',
+    field: 'model',
+    retryAfterMs: 1500,
+  });
+  expect(fine.status === 'fulfilled' && texts(fine.value)).toEqual(['ok:3#0', 'ok:3#1', 'ok:3#2']);
+});
+
+test('aborting the signal stops that turn in the server and nothing else', async () => {
+  const controller = new AbortController();
+  const waiting = collect(client.chat(request('wait-a'), controller.signal));
+  const other = collect(client.chat(request('hold-b:2')));
+  await waitFor(() => script.releases.has('hold-b:2'));
+  controller.abort();
+  await expect(waiting).rejects.toMatchObject({ code: 'unavailable', reason: 'cancelled' });
+  await waitFor(() => script.stopped.includes('wait-a'));
+  script.releases.get('hold-b:2')!();
+  expect(texts(await other)).toEqual(['hold-b:2#0', 'hold-b:2#1']);
+  expect(script.stopped).toEqual(['wait-a']);
+});
+
+test('leaving the loop early stops the turn in the server', async () => {
+  for await (const e of client.chat(request('wait-early'))) {
+    expect(e.started).toBeDefined();
+    break;
+  }
+  await waitFor(() => script.stopped.includes('wait-early'));
+});
+
+test('shutdown lets a running turn finish, refuses new turns, then ends the call', async () => {
+  const running = collect(client.chat(request('hold-last:2')));
+  await waitFor(() => script.releases.has('hold-last:2'));
+  // A grace far beyond the test's timeout: only ending the call after its turn lets this finish.
+  const closing = server.close(60_000);
+  await expect(collect(client.chat(request('late:1')))).rejects.toMatchObject({ code: 'unavailable' });
+  script.releases.get('hold-last:2')!();
+  expect(texts(await running)).toEqual(['hold-last:2#0', 'hold-last:2#1']);
+  await closing;
+});
+
+test('when agent-core goes away the turns on the call fail as unavailable, and the next turn opens a new call', async () => {
+  const running = collect(client.chat(request('wait-cut')));
+  await waitFor(() => script.calls === 1);
+  await server.close(0);
+  await expect(running).rejects.toMatchObject({ code: 'unavailable' });
+  await expect(collect(client.chat(request('down:1')))).rejects.toMatchObject({ code: 'unavailable' });
+
+  await startServer();
+  const events = await waitFor(() => collect(client.chat(request('back:1'))).catch(() => undefined));
+  expect(texts(events)).toEqual(['back:1#0']);
+  expect(script.calls).toBeGreaterThanOrEqual(1);
+});
