@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { killStartedProcesses, waitFor } from '@cliver/testkit';
 import { API_KEY, MODEL, providerMessages, startOpenAiGateway, type OpenAiGateway } from './support/openai-gateway';
 
@@ -195,6 +196,32 @@ describe('the main gateway', () => {
       await expectError(res, 400, invalid('X-Cliver-Session', 'X-Cliver-Session must be 1 to 256 visible ASCII characters'));
     }
     expect(gw.fake.requests).toHaveLength(0);
+  });
+
+  describe('how the body is sent', () => {
+    const send = (body: string | Uint8Array, headers: Record<string, string>) =>
+      fetch(`${gw.home.url}/v1/chat/completions`, { method: 'POST', body, headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
+    const UNSUPPORTED = invalid(null, 'The request body uses an unsupported encoding.', 'unsupported_encoding');
+
+    it('400 for a body that is not declared as JSON', async () => {
+      await expectError(await send(JSON.stringify(valid()), { 'content-type': 'text/plain' }), 400, invalid(null, 'The request body must be a JSON object.', 'invalid_body'));
+    });
+
+    it('400 for a JSON body in a charset other than UTF-8', async () => {
+      await expectError(await send(JSON.stringify(valid()), { 'content-type': 'application/json; charset=latin1' }), 400, UNSUPPORTED);
+    });
+
+    it('400 for a Content-Encoding the gateway cannot inflate', async () => {
+      await expectError(await send(JSON.stringify(valid()), { 'content-type': 'application/json', 'content-encoding': 'compress' }), 400, UNSUPPORTED);
+      expect(gw.fake.requests).toHaveLength(0);
+    });
+
+    it('accepts a gzip-compressed body, and a UTF-8 charset parameter', async () => {
+      const body = gzipSync(JSON.stringify(valid({ messages: [{ role: 'user', content: 'zipped ünïcode' }] })));
+      const res = await send(body, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'gzip' });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('echo: zipped ünïcode');
+    });
   });
 
   describe('404', () => {

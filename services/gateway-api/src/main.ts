@@ -15,7 +15,7 @@ import {
   startGrpcServer,
   VERSION,
 } from '@cliver/common';
-import { createApp } from './http/app';
+import { requestListener } from './http/app';
 import { assertSafeBind } from './http/bind-guard';
 
 async function main(): Promise<void> {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const core = agentCoreClients(internalAddress(config, 'agent-core'));
   const adapterHost = adapterHostClients(internalAddress(config, 'adapter-host'));
   const mux = new ChatMuxClient(core.agent);
-  const app = createApp({
+  const listener = requestListener({
     log,
     core: { clients: core, mux },
     apiKey,
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     health: { core, adapterHost, platformNames: Object.keys(config.gateway.platforms), now: Date.now },
   });
   await ctx.startGate();
-  const http = createServer(app);
+  const http = createServer(listener);
   // Slow-loris and idle-socket bounds for a public listener.
   http.headersTimeout = 20_000;
   http.requestTimeout = 0; // streams may run long; per-route limits apply instead

@@ -1,18 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import { AppError, call, readStream, type AgentCoreClients, type ChatMuxClient, type ChatResponse, type ChatRequest } from '@cliver/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, call, readStream, type AgentCoreClients, type ChatMuxClient, type ChatRequest, type ChatResponse } from '@cliver/common';
 import { CompletionCollector } from '../../openai/completion-json';
 import { CompletionStream } from '../../openai/completion-stream';
 import { parseChatRequest } from '../../openai/parse-request';
 import { toChatRequest } from '../../openai/to-grpc';
 import type { CompletionMeta } from '../../openai/completion-events';
-import { toV1Error } from '../v1-error-handler';
+import { toV1Error } from './errors';
 
-/**
- * Writes a JSON answer straight to the socket: Express's res.json() runs send()'s freshness and
- * encoding machinery, a measurable share of a request this small.
- */
-function sendJson(res: Response, body: unknown): void {
+export interface AgentLink {
+  clients: AgentCoreClients;
+  mux: ChatMuxClient;
+}
+
+export function sendJson(res: ServerResponse, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(200, {
     'content-type': 'application/json; charset=utf-8',
@@ -26,8 +27,21 @@ function modelObject(id: string) {
   return { id, object: 'model', created: 0, owned_by: 'cliver' };
 }
 
+export async function listModels(core: AgentLink, res: ServerResponse): Promise<void> {
+  const { agent } = core.clients;
+  const { models } = await call(agent, agent.listModels, {});
+  sendJson(res, { object: 'list', data: models.map((m) => modelObject(m.id)) });
+}
+
+export async function getModel(core: AgentLink, res: ServerResponse, id: string): Promise<void> {
+  const { agent } = core.clients;
+  const { models } = await call(agent, agent.listModels, {});
+  if (!models.some((m) => m.id === id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
+  sendJson(res, modelObject(id));
+}
+
 /** Cancels the turn in agent-core when the HTTP client goes away before the answer is complete. */
-function abortOnClientGone(res: Response): AbortSignal {
+function abortOnClientGone(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -38,17 +52,12 @@ function abortOnClientGone(res: Response): AbortSignal {
 const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
 
 /** The stored conversation a request continues, if any: the X-Cliver-Session header, else `user`. */
-function sessionKeyOf(req: Request, user: string | null | undefined): string | undefined {
-  const header = req.get('x-cliver-session');
-  if (header !== undefined && !SESSION_KEY.test(header)) {
+function sessionKeyOf(req: IncomingMessage, user: string | null | undefined): string | undefined {
+  const header = req.headers['x-cliver-session'];
+  if (header !== undefined && (typeof header !== 'string' || !SESSION_KEY.test(header))) {
     throw new AppError('invalid_argument', 'X-Cliver-Session must be 1 to 256 visible ASCII characters', { field: 'X-Cliver-Session' });
   }
   return header || user || undefined;
-}
-
-export interface AgentLink {
-  clients: AgentCoreClients;
-  mux: ChatMuxClient;
 }
 
 // Bodies up to this size share the multiplexed chat call; larger ones (inline images) get a
@@ -56,23 +65,23 @@ export interface AgentLink {
 // gRPC fails alone.
 const MUX_MAX_BODY_BYTES = 256 * 1024;
 
-function turnEvents(core: AgentLink, req: Request, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatResponse> {
+function turnEvents(core: AgentLink, req: IncomingMessage, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatResponse> {
   const length = Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY);
   if (length <= MUX_MAX_BODY_BYTES) return core.mux.chat(request, signal);
   return readStream<ChatResponse>((md, o) => core.clients.agent.chat(request, md, o), { signal });
 }
 
-async function chatCompletions(core: AgentLink, req: Request, res: Response): Promise<void> {
-  const body = parseChatRequest(req.body);
+export async function chatCompletions(core: AgentLink, req: IncomingMessage, res: ServerResponse, json: unknown): Promise<void> {
+  const body = parseChatRequest(json);
   const sessionKey = sessionKeyOf(req, body.user);
   const grpcRequest = toChatRequest(body, sessionKey);
-  const meta: CompletionMeta = { id: `chatcmpl-${randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000), model: body.model };
+  const meta: CompletionMeta = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: body.model };
   const events = turnEvents(core, req, grpcRequest, abortOnClientGone(res));
 
   if (!body.stream) {
     const collector = new CompletionCollector();
     for await (const e of events) {
-      if (e.session) res.set('X-Cliver-Session-Id', e.session.sessionId);
+      if (e.session) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
       collector.event(e);
     }
     sendJson(res, collector.toJson(meta));
@@ -98,24 +107,4 @@ async function chatCompletions(core: AgentLink, req: Request, res: Response): Pr
     if (!opened) throw err;
     stream.fail(toV1Error(AppError.from(err), req).body);
   }
-}
-
-export function v1Routes(core: AgentLink): Router {
-  const { agent } = core.clients;
-  const router = Router();
-  router.get('/models', async (_req, res) => {
-    const { models } = await call(agent, agent.listModels, {});
-    sendJson(res, { object: 'list', data: models.map((m) => modelObject(m.id)) });
-  });
-  router.get('/models/*id', async (req, res) => {
-    const id = (req.params as { id: string[] }).id.join('/');
-    const { models } = await call(agent, agent.listModels, {});
-    if (!models.some((m) => m.id === id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
-    sendJson(res, modelObject(id));
-  });
-  router.post('/chat/completions', (req, res) => chatCompletions(core, req, res));
-  router.use((req) => {
-    throw new AppError('not_found', `Invalid URL (${req.method} ${req.originalUrl.split('?')[0]})`, { reason: 'unknown_url' });
-  });
-  return router;
 }
