@@ -199,7 +199,7 @@ describe('the main gateway', () => {
   });
 
   describe('how the body is sent', () => {
-    const send = (body: string | Uint8Array, headers: Record<string, string>) =>
+    const send = (body: string | Blob, headers: Record<string, string>) =>
       fetch(`${gw.home.url}/v1/chat/completions`, { method: 'POST', body, headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
     const UNSUPPORTED = invalid(null, 'The request body uses an unsupported encoding.', 'unsupported_encoding');
 
@@ -217,7 +217,7 @@ describe('the main gateway', () => {
     });
 
     it('accepts a gzip-compressed body, and a UTF-8 charset parameter', async () => {
-      const body = gzipSync(JSON.stringify(valid({ messages: [{ role: 'user', content: 'zipped ünïcode' }] })));
+      const body = new Blob([gzipSync(JSON.stringify(valid({ messages: [{ role: 'user', content: 'zipped ünïcode' }] })))]);
       const res = await send(body, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'gzip' });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('echo: zipped ünïcode');
