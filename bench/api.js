@@ -5,7 +5,7 @@
 // same after a 10,000-request soak, with RSS, to show latency and memory stay flat.
 const { join } = require('node:path');
 const { makeTempHome, startServiceProcess, ManagedProcess, freePort, waitFor, killStartedProcesses, REPO_ROOT } = require('../test/kit/dist/index.js');
-const { post, load, table, rssMb, pidAt } = require('./support');
+const { post, load, table, rssMb, cpuMs, pidAt } = require('./support');
 
 const N = { 1: Number(process.env.BENCH_N_C1 ?? 2000), 50: Number(process.env.BENCH_N_C50 ?? 10000) };
 const SOAK = Number(process.env.BENCH_SOAK ?? 10000);
@@ -30,20 +30,24 @@ const body = (stream) => JSON.stringify({ model: 'gpt-bench', stream, messages: 
   const direct = (stream) => () => post(llm, '/v1/chat/completions', body(stream), { authorization: 'Bearer k' });
   await waitFor(() => viaGateway(false)().then(() => true), { timeoutMs: 30_000, what: 'the gateway' });
 
+  const [corePid, apiPid] = [await pidAt(`127.0.0.1:${home.ports.agentCore}`), await pidAt(`127.0.0.1:${home.ports.gatewayApi}`)];
   const rows = [];
+  const cpuRows = [];
   const measure = async (label) => {
     for (const c of [1, 50]) {
       for (const stream of [false, true]) {
         await load(c, 300, direct(stream));
         await load(c, 300, viaGateway(stream));
         const d = await load(c, N[c], direct(stream));
+        const before = [cpuMs(apiPid), cpuMs(corePid)];
         const g = await load(c, N[c], viaGateway(stream));
+        const perRequest = (i, pid) => ((cpuMs(pid) - before[i]) / N[c]).toFixed(3);
+        cpuRows.push([label, `c=${c} ${stream ? 'stream' : 'non-stream'}`, perRequest(0, apiPid), perRequest(1, corePid)]);
         const pick = stream ? 'ttfb' : 'total';
         const over = (p) => (g[pick][p] - d[pick][p]).toFixed(2);
         rows.push([label, `c=${c} ${stream ? 'stream TTFB' : 'non-stream'}`, over('p50'), over('p95'), over('p99'), g[pick].p50.toFixed(2), d[pick].p50.toFixed(2), g.perSecond.toFixed(0), d.perSecond.toFixed(0)]);
       }
     }
-    const [corePid, apiPid] = [await pidAt(`127.0.0.1:${home.ports.agentCore}`), await pidAt(`127.0.0.1:${home.ports.gatewayApi}`)];
     return { core: rssMb(corePid), api: rssMb(apiPid) };
   };
   const first = await measure('fresh');
@@ -51,8 +55,12 @@ const body = (stream) => JSON.stringify({ model: 'gpt-bench', stream, messages: 
   const after = await measure(`after +${SOAK}`);
   console.log(table(['run', 'requests', 'overhead p50 ms', 'p95', 'p99', 'gateway p50 ms', 'direct p50 ms', 'gateway req/s', 'direct req/s'], rows));
   console.log();
+  console.log(table(['run', 'requests', 'gateway-api CPU ms/request', 'agent-core CPU ms/request'], cpuRows));
+  console.log();
   console.log(table(['RSS (MB)', 'gateway-api', 'agent-core'], [['after the first round', first.api.toFixed(1), first.core.toFixed(1)], ['after the soak and second round', after.api.toFixed(1), after.core.toFixed(1)]]));
   console.log('overhead = the percentile through the gateway minus the same percentile straight to the fake LLM (separate runs).');
+  console.log('At c=50 both paths are saturated, so latency is queueing (50 in flight / requests per second): the CPU a request');
+  console.log('costs each service is the overhead that does not depend on how many requests wait.');
   for (const p of [api, core, fake]) p.kill('SIGTERM');
   await Promise.all([api, core, fake].map((p) => p.waitForExit()));
   home.remove();

@@ -73,6 +73,12 @@ function pssMb(pid) {
   return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))[1]) / 1024;
 }
 
+/** CPU time a process has used so far (user + system), in ms; /proc counts in ticks of 10 ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The pid of the service answering ServiceInfo at `address`. */
 async function pidAt(address) {
   const { call, serviceInfoClient } = require('../services/common/dist/index.js');
@@ -84,4 +90,4 @@ async function pidAt(address) {
   }
 }
 
-module.exports = { post, load, table, rssMb, pssMb, pidAt };
+module.exports = { post, load, table, rssMb, pssMb, cpuMs, pidAt };

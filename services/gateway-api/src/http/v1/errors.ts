@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, retryAfterSeconds, toOpenAiError, type OpenAiErrorBody } from '@cliver/common';
+import { writeJson } from './write-json';
 
 export function toV1Error(err: AppError, req: IncomingMessage): { status: number; body: OpenAiErrorBody } {
   // /v1 talks to one service only, so "the service" can be named for the operator.
@@ -15,13 +16,6 @@ export function toV1Error(err: AppError, req: IncomingMessage): { status: number
 export function writeV1Error(req: IncomingMessage, res: ServerResponse, err: AppError): void {
   if (res.headersSent) return void res.end();
   const { status, body } = toV1Error(err, req);
-  const text = JSON.stringify(body);
   const retryAfter = retryAfterSeconds(err);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-content-type-options': 'nosniff',
-    ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
-  });
-  res.end(text);
+  writeJson(res, status, body, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
 }

@@ -7,21 +7,14 @@ import { parseChatRequest } from '../../openai/parse-request';
 import { toChatRequest } from '../../openai/to-grpc';
 import type { CompletionMeta } from '../../openai/completion-events';
 import { toV1Error } from './errors';
+import { writeJson } from './write-json';
 
 export interface AgentLink {
   clients: AgentCoreClients;
   mux: ChatMuxClient;
 }
 
-export function sendJson(res: ServerResponse, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
-}
+const sendJson = (res: ServerResponse, body: unknown) => writeJson(res, 200, body);
 
 function modelObject(id: string) {
   return { id, object: 'model', created: 0, owned_by: 'cliver' };
