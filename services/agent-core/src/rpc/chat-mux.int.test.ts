@@ -5,6 +5,8 @@ import {
   AppError,
   ChatMuxClient,
   createLogger,
+  readStream,
+  serverStream,
   startGrpcServer,
   type ChatRequest,
   type ChatResponse,
@@ -20,6 +22,7 @@ const log = createLogger({ service: 'test', level: 'silent' });
 
 interface Script {
   calls: number;
+  started: string[];
   stopped: string[];
   releases: Map<string, () => void>;
 }
@@ -28,6 +31,7 @@ function runner(script: Script) {
   return async (req: ChatRequest, write: (e: ChatResponse) => void, onStop: (stop: StopTurn) => void): Promise<void> => {
     const [name, arg] = req.requestId.split(':');
     const kind = name!.split('-')[0];
+    script.started.push(req.requestId);
     let stop: ((reason: string) => void) | undefined;
     const stopped = new Promise<string>((resolve) => (stop = resolve));
     onStop((reason) => stop!(reason));
@@ -57,13 +61,17 @@ let grpcClient: AgentServiceClient;
 let client: ChatMuxClient;
 
 async function startServer(): Promise<void> {
-  script = { calls: 0, stopped: [], releases: new Map() };
+  script = { calls: 0, started: [], stopped: [], releases: new Map() };
   const mux = chatMux(log, runner(script));
   const counted = (call: Parameters<typeof mux.handler>[0]) => {
     script.calls++;
     mux.handler(call);
   };
-  server = await startGrpcServer(`127.0.0.1:${port}`, [{ definition: AgentServiceService, implementation: { chatMux: counted }, drain: mux.drain }], log);
+  // Chat (one call per turn) runs the same scripted turns, for the cases both paths share.
+  const chat = serverStream<ChatRequest, ChatResponse>(log, 'Chat', (req, write, call) =>
+    runner(script)(req, write, (stop) => call.once('cancelled', () => stop('the caller cancelled the turn'))),
+  );
+  server = await startGrpcServer(`127.0.0.1:${port}`, [{ definition: AgentServiceService, implementation: { chatMux: counted, chat }, drain: mux.drain }], log);
 }
 
 beforeEach(async () => {
@@ -175,4 +183,23 @@ test('when agent-core goes away the turns on the call fail as unavailable, and t
   const events = await waitFor(() => collect(client.chat(request('back:1'))).catch(() => undefined));
   expect(texts(events)).toEqual(['back:1#0']);
   expect(script.calls).toBeGreaterThanOrEqual(1);
+});
+
+test('a turn whose caller is already gone is never run, on either path', async () => {
+  const gone = AbortSignal.abort();
+  await expect(collect(client.chat(request('ok-mux:1'), gone))).rejects.toMatchObject({ code: 'unavailable', reason: 'cancelled' });
+  const viaChat = readStream<ChatResponse>((md, o) => grpcClient.chat(request('ok-chat:1'), md, o), { signal: gone });
+  await expect(collect(viaChat)).rejects.toMatchObject({ code: 'unavailable', reason: 'cancelled' });
+  // Proof that nothing was sent: a turn that follows on the same call is the first one run.
+  await collect(client.chat(request('after:1')));
+  expect(script.started).toEqual(['after:1']);
+});
+
+test('cancelling a Chat call is reported as cancelled, and stops the turn in the server', async () => {
+  const controller = new AbortController();
+  const events = readStream<ChatResponse>((md, o) => grpcClient.chat(request('wait-chat'), md, o), { signal: controller.signal });
+  expect((await events.next()).value).toEqual({ started: { model: 'fake/m' } });
+  controller.abort();
+  await expect(events.next()).rejects.toMatchObject({ code: 'unavailable', reason: 'cancelled', message: 'the call was cancelled' });
+  await waitFor(() => script.stopped.includes('wait-chat'));
 });

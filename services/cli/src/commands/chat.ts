@@ -39,7 +39,9 @@ export async function chat(prompt: string, flags: ChatFlags): Promise<number> {
     return EXIT.OK;
   } catch (err) {
     const e = AppError.from(err);
-    if (e.reason === 'service_unreachable') {
+    if (e.reason === 'cancelled' && controller.signal.aborted) {
+      complain('\ninterrupted');
+    } else if (e.reason === 'service_unreachable') {
       complain(`No gateway is running for agent ${ctx.paths.agent} (nothing answers at ${address}). Start it with: cliver gateway start`);
     } else {
       complain(`\nError: ${e.message}`);

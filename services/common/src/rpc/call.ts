@@ -1,4 +1,5 @@
 import { Metadata, type CallOptions, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { AppError } from '../errors/app-error';
 import { fromGrpcError } from '../errors/grpc';
 
 type UnaryMethod<Req, Res> = (
@@ -50,6 +51,7 @@ export async function* readStream<Res>(
   open: (metadata: Metadata, options: Partial<CallOptions>) => ClientReadableStream<Res>,
   options: { signal?: AbortSignal; deadlineMs?: number } = {},
 ): AsyncGenerator<Res> {
+  if (options.signal?.aborted) throw new AppError('unavailable', 'the call was cancelled', { reason: 'cancelled' });
   const call = open(new Metadata(), options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {});
   const cancel = () => call.cancel();
   options.signal?.addEventListener('abort', cancel, { once: true });
@@ -59,6 +61,8 @@ export async function* readStream<Res>(
     finished = true;
   } catch (err) {
     finished = true;
+    // Our own cancel comes back as a CANCELLED status: say so, rather than blame the server.
+    if (options.signal?.aborted) throw new AppError('unavailable', 'the call was cancelled', { reason: 'cancelled', cause: err });
     throw fromGrpcError(err);
   } finally {
     options.signal?.removeEventListener('abort', cancel);

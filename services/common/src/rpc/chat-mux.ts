@@ -4,6 +4,8 @@ import { AppError } from '../errors/app-error';
 import { fromGrpcError, fromTurnError } from '../errors/grpc';
 import { FrameBatch } from './frame-batch';
 
+const cancelled = () => new AppError('unavailable', 'the turn was cancelled', { reason: 'cancelled' });
+
 /** The events of one turn as they arrive, until `done` or an error. */
 class TurnQueue {
   private readonly items: ChatResponse[] = [];
@@ -105,11 +107,12 @@ export class ChatMuxClient {
    * Errors are AppErrors, as from `readStream` over Chat.
    */
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatResponse> {
+    if (signal?.aborted) throw cancelled();
     const mux = this.callFor();
     const { turn, queue } = mux.start(request);
     const cancel = () => {
       mux.cancel(turn);
-      queue.fail(new AppError('unavailable', 'the turn was cancelled', { reason: 'cancelled' }));
+      queue.fail(cancelled());
     };
     signal?.addEventListener('abort', cancel, { once: true });
     try {
