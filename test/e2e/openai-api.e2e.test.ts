@@ -551,6 +551,16 @@ describe('provider failures and cancellation', () => {
     });
   });
 
+  it('streams each token as the provider sends it, not when the answer is complete', async () => {
+    // Ten tokens at ten a second: buffered anywhere, they would all arrive together at the end.
+    gw.fake.script({ reply: { text: Array.from({ length: 10 }, (_, i) => `t${i}`).join(' '), tokensPerSecond: 10 } });
+    const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: ask('paced') });
+    const arrivals: number[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(Date.now());
+    expect(arrivals.length).toBeGreaterThanOrEqual(5);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(500);
+  });
+
   it('cancels the provider request when the client aborts mid-stream', async () => {
     gw.fake.script({ reply: { text: LONG, tokensPerSecond: 10 } });
     const controller = new AbortController();
