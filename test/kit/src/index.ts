@@ -3,6 +3,7 @@
 // Harness
 export { freePort, freePorts } from './harness/free-port';
 export { waitFor, type WaitOptions } from './harness/wait-for';
+export { thrownAppError, rejectedAppError } from './harness/app-errors';
 export { ManagedProcess, killStartedProcesses, LOG_DIR, type ProcessExit } from './harness/managed-process';
 export { makeTempHome, type TempHome, type GatewayPorts } from './harness/temp-home';
 export { runCliver, startGatewayProcess, startServiceProcess, fetchHealth, waitForHealthy } from './harness/gateway-process';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, createLogger } from '@cliver/common';
+import { createLogger } from '@cliver/common';
+import { rejectedAppError, waitFor } from '@cliver/testkit';
 import type { Tool, ToolContext } from '../tools/tool';
 import { McpToolSource, type McpServerConfig, type McpServerStatus } from './mcp-tool-source';
 
@@ -36,23 +36,10 @@ function tool(source: McpToolSource, name: string): Tool {
   return found;
 }
 
-async function failure(work: Promise<unknown>): Promise<AppError> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
+const failure = rejectedAppError;
 
 /** Bounded wait for a condition: 15 s, polled every 50 ms. */
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, check: () => boolean | Promise<boolean>) => waitFor(check, { timeoutMs: 15_000, intervalMs: 50, what });
 
 function status(source: McpToolSource, name: string): McpServerStatus {
   return source.statuses().find((s) => s.name === name)!;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '@cliver/common';
+import { rejectedAppError } from '@cliver/testkit';
 import type { ToolContext } from '../tools/tool';
 import { AgentMemory } from './memory-file';
 import { memoryReadTool, memoryTools, memoryWriteTool } from './memory-tools';
@@ -16,11 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
+const failure = rejectedAppError;
 
 describe('memory tools', () => {
   it('are named MemoryRead and MemoryWrite', () => {

@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { AppError } from '@cliver/common';
+import { thrownAppError } from '@cliver/testkit';
 import { parseSkillFile } from './skill-file';
 
 const FIXTURE = '/work/shared/fixtures/cliver/skills/release-notes/SKILL.md';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('parseSkillFile', () => {
   it('reads the fixture skill of the original CLIver unchanged', () => {
@@ -39,24 +29,24 @@ describe('parseSkillFile', () => {
   });
 
   it('names the file and the field when name is missing', () => {
-    const err = errorOf(() => parseSkillFile('---\ndescription: d\n---\nbody', '/s/SKILL.md'));
+    const err = thrownAppError(() => parseSkillFile('---\ndescription: d\n---\nbody', '/s/SKILL.md'));
     expect(err.code).toBe('invalid_argument');
     expect(err.field).toBe('name');
     expect(err.message).toBe('/s/SKILL.md: name: is required');
   });
 
   it('names the field of a wrong type', () => {
-    const err = errorOf(() => parseSkillFile('---\nname: a\nmetadata: [1]\n---\n', '/s/SKILL.md'));
+    const err = thrownAppError(() => parseSkillFile('---\nname: a\nmetadata: [1]\n---\n', '/s/SKILL.md'));
     expect(err.field).toBe('metadata');
     expect(err.message).toMatch(/^\/s\/SKILL\.md: metadata: /);
-    expect(errorOf(() => parseSkillFile('---\nname: a\nallowed-tools: 3\n---\n', 'f')).field).toBe('allowed-tools');
+    expect(thrownAppError(() => parseSkillFile('---\nname: a\nallowed-tools: 3\n---\n', 'f')).field).toBe('allowed-tools');
   });
 
   it('refuses a file without frontmatter or with broken YAML', () => {
-    expect(errorOf(() => parseSkillFile('# Just markdown', 'f')).field).toBe('frontmatter');
-    const err = errorOf(() => parseSkillFile('---\nname: [a\n---\n', '/s/SKILL.md'));
+    expect(thrownAppError(() => parseSkillFile('# Just markdown', 'f')).field).toBe('frontmatter');
+    const err = thrownAppError(() => parseSkillFile('---\nname: [a\n---\n', '/s/SKILL.md'));
     expect(err.field).toBe('frontmatter');
     expect(err.message).toContain('/s/SKILL.md: frontmatter: invalid YAML');
-    expect(errorOf(() => parseSkillFile('---\n- a\n---\n', 'f')).message).toContain('expected a mapping');
+    expect(thrownAppError(() => parseSkillFile('---\n- a\n---\n', 'f')).message).toContain('expected a mapping');
   });
 });

@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '@cliver/common';
+import { thrownAppError } from '@cliver/testkit';
 import { formatTaskProblem, parseTaskYaml, taskTrigger, validateTaskSpec } from './task-spec';
 
 const FIXTURES = '/work/shared/fixtures/cliver/CLIver/tasks';
 
 function errorOf(text: string, file = 'tasks/x.yaml'): AppError {
-  try {
-    parseTaskYaml(text, file);
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected the task to be refused');
+  return thrownAppError(() => parseTaskYaml(text, file));
 }
 
 describe('parseTaskYaml: files the original wrote', () => {

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '@cliver/common';
+import { thrownAppError } from '@cliver/testkit';
 import { openStore } from '../store/db';
 import { TaskStore } from './task-store';
 
@@ -22,16 +22,6 @@ function setup() {
       .run(task, id, startedAt, startedAt);
   const countRuns = (task: string) => (db.prepare('SELECT COUNT(*) AS n FROM task_runs WHERE task_name = ?').get(task) as { n: number }).n;
   return { db, tasksDir, store, row, addRun, countRuns };
-}
-
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
 }
 
 const DAILY = {
@@ -87,7 +77,7 @@ describe('TaskStore.create', () => {
     const { store, tasksDir } = setup();
     store.create(DAILY);
     const before = readFileSync(join(tasksDir, 'daily_report.yaml'), 'utf8');
-    const err = caught(() => store.create({ ...DAILY, prompt: 'something else' }));
+    const err = thrownAppError(() => store.create({ ...DAILY, prompt: 'something else' }));
     expect([err.code, err.reason, err.message]).toEqual(['already_exists', 'task_name_taken', "Task 'daily_report' already exists"]);
     expect(readFileSync(join(tasksDir, 'daily_report.yaml'), 'utf8')).toBe(before);
   });
@@ -96,7 +86,7 @@ describe('TaskStore.create', () => {
     const { store, tasksDir } = setup();
     mkdirSync(tasksDir, { recursive: true });
     writeFileSync(join(tasksDir, 'mine.yaml'), 'name: mine\nprompt: keep me\n');
-    expect(caught(() => store.create({ name: 'mine', prompt: 'other' })).code).toBe('already_exists');
+    expect(thrownAppError(() => store.create({ name: 'mine', prompt: 'other' })).code).toBe('already_exists');
     expect(readFileSync(join(tasksDir, 'mine.yaml'), 'utf8')).toBe('name: mine\nprompt: keep me\n');
   });
 
@@ -109,7 +99,7 @@ describe('TaskStore.create', () => {
 
   it('writes nothing for an invalid task', () => {
     const { store, tasksDir, row } = setup();
-    const err = caught(() => store.create({ name: 'bad', prompt: 'x', schedule: '61 * * * *' }));
+    const err = thrownAppError(() => store.create({ name: 'bad', prompt: 'x', schedule: '61 * * * *' }));
     expect(err.message).toBe('tasks/bad.yaml schedule: "61 * * * *" is not a valid cron expression (minute 61 is out of range 0-59)');
     expect(existsSync(tasksDir) ? readdirSync(tasksDir) : []).toEqual([]);
     expect(row('bad')).toBeUndefined();
@@ -208,8 +198,8 @@ describe('TaskStore.list and get', () => {
 
   it('answers not_found for an unknown task and for a name that could only be a path', () => {
     const { store } = setup();
-    expect(caught(() => store.get('nope'))).toMatchObject({ code: 'not_found', message: "Task 'nope' not found" });
-    expect(caught(() => store.get('../gateway')).code).toBe('not_found');
+    expect(thrownAppError(() => store.get('nope'))).toMatchObject({ code: 'not_found', message: "Task 'nope' not found" });
+    expect(thrownAppError(() => store.get('../gateway')).code).toBe('not_found');
   });
 });
 
@@ -243,6 +233,6 @@ describe('TaskStore.delete', () => {
 
   it('answers not_found for a task that does not exist', () => {
     const { store } = setup();
-    expect(caught(() => store.delete('nope'))).toMatchObject({ code: 'not_found', message: "Task 'nope' not found" });
+    expect(thrownAppError(() => store.delete('nope'))).toMatchObject({ code: 'not_found', message: "Task 'nope' not found" });
   });
 });
