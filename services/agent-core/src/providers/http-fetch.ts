@@ -36,7 +36,7 @@ function bodyOf(init: RequestInit): UndiciBody {
 
 type UndiciResponse = Awaited<ReturnType<Undici['request']>>;
 
-/** The Headers methods the SDKs call, read straight from undici's lower-cased header record. */
+/** The Headers methods the SDKs call (get, has, iteration), read from undici's lower-cased header record. */
 class ResponseHeaders {
   constructor(private readonly raw: UndiciResponse['headers']) {}
 
@@ -55,18 +55,6 @@ class ResponseHeaders {
       const value = this.get(name);
       if (value !== null) yield [name, value];
     }
-  }
-
-  *keys(): IterableIterator<string> {
-    for (const [name] of this.entries()) yield name;
-  }
-
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  forEach(fn: (value: string, name: string, headers: ResponseHeaders) => void): void {
-    for (const [name, value] of this.entries()) fn(value, name, this);
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -105,10 +93,6 @@ class ProviderResponse {
 
   text(): Promise<string> {
     return this.body ? this.body.text() : Promise.resolve('');
-  }
-
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.body ? this.body.arrayBuffer() : Promise.resolve(new ArrayBuffer(0));
   }
 }
 

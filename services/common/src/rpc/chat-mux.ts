@@ -40,7 +40,7 @@ class TurnQueue {
 
 /** One ChatMux call and the turns running on it. */
 class MuxCall {
-  readonly turns = new Map<number, TurnQueue>();
+  private readonly turns = new Map<number, TurnQueue>();
   private nextTurn = 0;
   private readonly out: FrameBatch<ChatMuxRequestFrame>;
   open = true;

@@ -20,16 +20,18 @@ function modelObject(id: string) {
   return { id, object: 'model', created: 0, owned_by: 'cliver' };
 }
 
-export async function listModels(core: AgentLink, res: ServerResponse): Promise<void> {
+async function modelIds(core: AgentLink): Promise<string[]> {
   const { agent } = core.clients;
   const { models } = await call(agent, agent.listModels, {});
-  sendJson(res, { object: 'list', data: models.map((m) => modelObject(m.id)) });
+  return models.map((m) => m.id);
+}
+
+export async function listModels(core: AgentLink, res: ServerResponse): Promise<void> {
+  sendJson(res, { object: 'list', data: (await modelIds(core)).map(modelObject) });
 }
 
 export async function getModel(core: AgentLink, res: ServerResponse, id: string): Promise<void> {
-  const { agent } = core.clients;
-  const { models } = await call(agent, agent.listModels, {});
-  if (!models.some((m) => m.id === id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
+  if (!(await modelIds(core)).includes(id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
   sendJson(res, modelObject(id));
 }
 
