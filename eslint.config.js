@@ -51,6 +51,18 @@ function importBoundaries(self, { allowSqlite }) {
   ];
 }
 
+// Tests, the test kit, benchmarks and scripts must run from a fresh clone of this repository
+// alone: a literal path into the machine's own folders (a home directory, a work area) or a sibling checkout
+// (../shared) works on one machine and nowhere else. Data a test needs lives under test/.
+const OUTSIDE_PATH = String.raw`^\/(?:work|home|root|Users|mnt|opt|srv|data)\/|(?:^|\/)\.\.\/shared(?:\/|$)`;
+const OUTSIDE_PATH_MESSAGE =
+  'Tests and scripts read nothing outside the repository (a user\'s clone has no such path): copy the data under test/ and find it relative to the file (FIXTURE_HOME, REPO_ROOT).';
+const NO_OUTSIDE_PATHS = [
+  'error',
+  { selector: `Literal[value=/${OUTSIDE_PATH}/]`, message: OUTSIDE_PATH_MESSAGE },
+  { selector: `TemplateElement[value.raw=/${OUTSIDE_PATH}/]`, message: OUTSIDE_PATH_MESSAGE },
+];
+
 // Node's globals for the CommonJS scripts (bin/, scripts/, bench/, config files).
 const NODE_GLOBALS = Object.fromEntries(
   [
@@ -95,6 +107,11 @@ module.exports = defineConfig([
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/cli/src/**', ...TEST_FILES],
     rules: { 'no-console': 'error' },
+  },
+
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'test/**/*.js', 'bench/**/*.js', 'scripts/**/*.js'],
+    rules: { 'no-restricted-syntax': NO_OUTSIDE_PATHS },
   },
 
   // Service boundaries (STYLE.md §1).

@@ -13,7 +13,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/test/kit/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/test/kit/src/**/*.test.ts', '<rootDir>/test/lint/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
     },
     {

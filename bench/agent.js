@@ -20,7 +20,9 @@ function chatRequest(surface, stateless) {
     top: { default_model: 'fake/gpt-bench', providers: { fake: { type: 'openai', api_url: fake.openaiBaseUrl, api_key: 'k', models: ['gpt-bench'] } } },
   });
   const core = startServiceProcess(home, 'agent-core', ['--log-level', 'warn']);
-  const clients = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`);
+  // agent-core writes the internal key file as it starts; every call carries that key.
+  const key = await waitFor(() => { try { return home.internalKey(); } catch { return undefined; } }, { timeoutMs: 30_000, what: 'the internal key' });
+  const clients = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`, key);
   const turn = (surface, stateless) => async () => {
     for await (const _ of readStream((md, o) => clients.agent.chat(chatRequest(surface, stateless), md, o))) void _;
   };

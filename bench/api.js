@@ -34,7 +34,8 @@ const body = (stream) => JSON.stringify({ model: 'gpt-bench', stream, messages: 
   const viaProxy = (stream) => () => post(`http://127.0.0.1:${proxyPort}`, '/v1/chat/completions', body(stream), { authorization: 'Bearer k' });
   await waitFor(() => viaGateway(false)().then(() => true), { timeoutMs: 30_000, what: 'the gateway' });
 
-  const [corePid, apiPid] = [await pidAt(`127.0.0.1:${home.ports.agentCore}`), await pidAt(`127.0.0.1:${home.ports.gatewayApi}`)];
+  const key = home.internalKey();
+  const [corePid, apiPid] = [await pidAt(`127.0.0.1:${home.ports.agentCore}`, key), await pidAt(`127.0.0.1:${home.ports.gatewayApi}`, key)];
   const rows = [];
   const cpuRows = [];
   const measure = async (label, through = viaGateway) => {

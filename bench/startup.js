@@ -21,7 +21,7 @@ async function oneRun(measureRss) {
     const addresses = { 'agent-core': p.agentCore, 'gateway-api': p.gatewayApi, 'adapter-host': p.adapterHost, scheduler: p.scheduler };
     rss = {};
     for (const [name, port] of Object.entries(addresses)) {
-      const pid = await pidAt(`127.0.0.1:${port}`);
+      const pid = await pidAt(`127.0.0.1:${port}`, home.internalKey());
       rss[name] = { rss: rssMb(pid), pss: pssMb(pid) };
     }
     rss.supervisor = { rss: rssMb(supervisor.pid), pss: pssMb(supervisor.pid) };

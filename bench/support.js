@@ -79,10 +79,10 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** The pid of the service answering ServiceInfo at `address`. */
-async function pidAt(address) {
+/** The pid of the service answering ServiceInfo at `address` (calls carry the deployment's internal key). */
+async function pidAt(address, internalKey) {
   const { call, serviceInfoClient } = require('../services/common/dist/index.js');
-  const client = serviceInfoClient(address);
+  const client = serviceInfoClient(address, internalKey);
   try {
     return (await call(client, client.getServiceInfo, {}, 2000)).info.pid;
   } finally {

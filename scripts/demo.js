@@ -28,14 +28,18 @@ const { startFakeLlm, freePorts, waitFor, CLIVER_BIN } = require('../test/kit/di
   const gateway = spawn(process.execPath, [CLIVER_BIN, 'gateway', 'start', '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${http}`;
   await waitFor(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, { timeoutMs: 30_000, what: 'the gateway' });
+  // Every line below runs as printed, in any shell: `cliver` is not on PATH without `npm link`.
   const cli = `CLIVER_CONF_DIR=${home} node ${CLIVER_BIN}`;
+  const body = JSON.stringify({ model: 'demo/echo', messages: [{ role: 'user', content: 'hello from curl' }] });
   console.log(`
 CLIver Gateway demo is running (no keys: the model is a fake that echoes).
   home:   ${home}
   health: curl ${url}/health
   chat:   ${cli} chat "hello there"
-  tools:  ${cli} chat "[[tool:MemoryWrite {\\"content\\":\\"likes tea\\"}]] remember this"
+  tools:  ${cli} chat '[[tool:MemoryWrite {"content":"likes tea"}]] remember this'
   status: ${cli} gateway status
+  api:    curl ${url}/v1/chat/completions -H 'content-type: application/json' -d '${body}'
+  OpenAI clients: base URL ${url}/v1 with model demo/echo and any API key (the demo listens on loopback only)
 Press Ctrl-C to stop.`);
   const stop = async () => {
     gateway.removeListener('exit', died);

@@ -1,6 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { agentCoreClients, call, ChatRequest, ProtoSurface, readStream, serviceInfoClient, type ChatResponse } from '@cliver/common';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  agentCoreClients,
+  call,
+  ChatRequest,
+  checkHealth,
+  closeClients,
+  internalKeyFile,
+  ProtoSurface,
+  readStream,
+  serviceInfoClient,
+  type ChatResponse,
+} from '@cliver/common';
 import {
   killStartedProcesses,
   makeTempHome,
@@ -26,7 +37,7 @@ function sessionOf(stderr: string): string {
 }
 
 async function turnsOf(sessionId: string) {
-  const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`);
+  const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`, home.internalKey());
   try {
     return (await call(c.sessions, c.sessions.getSessionTurns, { sessionId })).turns.map((t) => [t.role, t.content]);
   } finally {
@@ -101,7 +112,7 @@ describe('cliver chat against the running gateway', () => {
 
   it('stops a running turn on CancelChat (the portal\'s stop button) and closes the provider request', async () => {
     fake.script({ reply: { text: Array.from({ length: 100 }, (_, i) => `w${i}`).join(' '), tokensPerSecond: 10 } });
-    const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`);
+    const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`, home.internalKey());
     const requestId = 'stop-me-1';
     const request = ChatRequest.fromPartial({ requestId, surface: ProtoSurface.SURFACE_ADMIN, stateless: true, messages: [{ role: 'user', content: 'talk slowly' }] });
     const texts: string[] = [];
@@ -122,7 +133,7 @@ describe('cliver chat against the running gateway', () => {
     fake.script({ reply: { text: Array.from({ length: 100 }, (_, i) => `w${i}`).join(' '), tokensPerSecond: 10 } });
     const chat = new ManagedProcess('chat-mid-turn', [CLIVER_BIN, 'chat', '--session', id, 'a slow answer'], home.env);
     await waitFor(() => chat.stdout.includes('w1'), { what: 'the slow answer to start streaming' });
-    const info = serviceInfoClient(`127.0.0.1:${home.ports.agentCore}`);
+    const info = serviceInfoClient(`127.0.0.1:${home.ports.agentCore}`, home.internalKey());
     const corePid = (await call(info, info.getServiceInfo, {})).info!.pid;
     info.close();
     process.kill(corePid, 'SIGKILL');
@@ -136,6 +147,42 @@ describe('cliver chat against the running gateway', () => {
       ['user', 'after the crash'],
       ['assistant', 'echo: after the crash'],
     ]);
+  });
+});
+
+describe('internal gRPC calls on the running gateway', () => {
+  const coreAddress = () => `127.0.0.1:${home.ports.agentCore}`;
+
+  it('keeps the internal key in a 0600 file inside a 0700 folder of the agent\'s data folder', () => {
+    const file = internalKeyFile({ agentDir: join(home.dir, 'CLIver') });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses ListLeases and Chat on agent-core without the key or with a wrong one, and runs no turn', async () => {
+    const request = ChatRequest.fromPartial({ requestId: 'keyless-1', surface: ProtoSurface.SURFACE_CLI, stateless: true, messages: [{ role: 'user', content: 'hi' }] });
+    for (const [key, reason] of [[undefined, 'internal_key_missing'], ['w'.repeat(43), 'internal_key_mismatch']] as const) {
+      const c = agentCoreClients(coreAddress(), key);
+      try {
+        await expect(call(c.lease, c.lease.listLeases, {})).rejects.toMatchObject({ code: 'unauthenticated', reason });
+        const events = readStream<ChatResponse>((md, o) => c.agent.chat(request, md, o));
+        await expect(events.next()).rejects.toMatchObject({ code: 'unauthenticated', reason });
+      } finally {
+        closeClients(c);
+      }
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('serves the same calls with the key, and health checks without it', async () => {
+    const c = agentCoreClients(coreAddress(), home.internalKey());
+    try {
+      const { leases } = await call(c.lease, c.lease.listLeases, {});
+      expect(leases.map((l) => l.name)).toEqual(['adapter-host', 'agent-core', 'scheduler']);
+    } finally {
+      closeClients(c);
+    }
+    expect(await checkHealth(coreAddress())).toBe('SERVING');
   });
 });
 

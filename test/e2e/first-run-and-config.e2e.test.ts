@@ -41,8 +41,31 @@ describe('first run on a fresh machine', () => {
     const settings = config.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
     expect(settings.join('\n')).not.toMatch(/api_key|admin_password|token|secret/);
     expect((await fetch(`http://127.0.0.1:${http}/health`)).status).toBe(200);
+    // A first chat names the file to edit and the keyless way to try things.
+    const chat = new ManagedProcess('first-chat', [CLIVER_BIN, 'chat', 'hello'], env);
+    expect((await chat.waitForExit(30_000)).code).toBe(1);
+    expect(chat.stderr).toContain(`no models are configured: add a provider with its models under \`providers:\` in ${join(dir, 'config.yaml')}`);
+    expect(chat.stderr).toContain('run `npm run demo`');
     gateway.kill('SIGTERM');
     expect(await gateway.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('config warnings', () => {
+  it('are printed once per start, by the supervisor, and not by status or stop', async () => {
+    const home = await makeTempHome({ top: { user_agent: '{{ env.CLIVER_TEST_UNSET_AGENT }}' } });
+    const gateway = new ManagedProcess('warn-once', [CLIVER_BIN, 'gateway', 'start'], home.env);
+    await waitFor(() => gateway.stderr.includes('CLIver Gateway is running at'), { timeoutMs: 30_000, what: 'the gateway' });
+    const mentions = (text: string) => text.split('CLIVER_TEST_UNSET_AGENT').length - 1;
+    expect(mentions(gateway.stdout + gateway.stderr)).toBe(1);
+    const status = await runCliver(home, ['gateway', 'status']);
+    expect(mentions(status.stdout + status.stderr)).toBe(0);
+    const stop = await runCliver(home, ['gateway', 'stop']);
+    expect(stop.code).toBe(0);
+    expect(mentions(stop.stdout + stop.stderr)).toBe(0);
+    await gateway.waitForExit(15_000);
+    expect(mentions(gateway.stdout + gateway.stderr)).toBe(1);
+    home.remove();
   });
 });
 

@@ -14,8 +14,8 @@ import {
 
 jest.setTimeout(90_000);
 
-async function schedulerStatus(address: string) {
-  const c = schedulerClients(address);
+async function schedulerStatus(home: TempHome, address: string) {
+  const c = schedulerClients(address, home.internalKey());
   try {
     return await call(c.scheduler, c.scheduler.getSchedulerStatus, {}, 1000);
   } finally {
@@ -24,9 +24,9 @@ async function schedulerStatus(address: string) {
   }
 }
 
-async function waitForLeader(address: string, what: string) {
+async function waitForLeader(home: TempHome, address: string, what: string) {
   return waitFor(async () => {
-    const s = await schedulerStatus(address);
+    const s = await schedulerStatus(home, address);
     return s.isLeader ? s : undefined;
   }, { timeoutMs: 15_000, what });
 }
@@ -63,14 +63,14 @@ describe('leases between real service processes (container mode entry points)', 
     const leaderAddr = `127.0.0.1:${home.ports.scheduler}`;
     const standbyAddr = `127.0.0.1:${await freePort()}`;
     const leader = startServiceProcess(home, 'scheduler');
-    const first = await waitForLeader(leaderAddr, 'the first scheduler to lead');
+    const first = await waitForLeader(home, leaderAddr, 'the first scheduler to lead');
     const standby = startServiceProcess(home, 'scheduler', ['--listen', standbyAddr]);
     await waitForLog(standby, 'scheduler ready; waiting for its lease');
-    expect(await schedulerStatus(standbyAddr)).toMatchObject({ isLeader: false, leaseToken: 0 });
+    expect(await schedulerStatus(home, standbyAddr)).toMatchObject({ isLeader: false, leaseToken: 0 });
 
     leader.kill('SIGKILL');
     const killedAt = Date.now();
-    const second = await waitForLeader(standbyAddr, 'the standby to take over');
+    const second = await waitForLeader(home, standbyAddr, 'the standby to take over');
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(second.leaseToken).toBeGreaterThan(first.leaseToken);
     standby.kill('SIGTERM');
@@ -81,19 +81,19 @@ describe('leases between real service processes (container mode entry points)', 
     const aAddr = `127.0.0.1:${await freePort()}`;
     const bAddr = `127.0.0.1:${await freePort()}`;
     const a = startServiceProcess(home, 'scheduler', ['--listen', aAddr]);
-    const fromA = await waitForLeader(aAddr, 'scheduler A to lead');
+    const fromA = await waitForLeader(home, aAddr, 'scheduler A to lead');
     const b = startServiceProcess(home, 'scheduler', ['--listen', bAddr]);
     await waitForLog(b, 'scheduler ready; waiting for its lease');
 
     process.kill(a.pid, 'SIGSTOP'); // alive but silent: only the TTL can free its lease
     try {
-      const fromB = await waitForLeader(bAddr, 'scheduler B to take over from a paused leader');
+      const fromB = await waitForLeader(home, bAddr, 'scheduler B to take over from a paused leader');
       expect(fromB.leaseToken).toBeGreaterThan(fromA.leaseToken);
     } finally {
       process.kill(a.pid, 'SIGCONT');
     }
-    await waitFor(async () => !(await schedulerStatus(aAddr)).isLeader, { what: 'the woken ex-leader to step down' });
-    const info = serviceInfoClient(aAddr);
+    await waitFor(async () => !(await schedulerStatus(home, aAddr)).isLeader, { what: 'the woken ex-leader to step down' });
+    const info = serviceInfoClient(aAddr, home.internalKey());
     const res = await call(info, info.getServiceInfo, {}, 1000);
     info.close();
     expect(res.info).toMatchObject({ role: ServiceRole.SERVICE_ROLE_STANDBY, leaseToken: 0 });

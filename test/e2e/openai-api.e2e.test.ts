@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { killStartedProcesses, waitFor } from '@cliver/testkit';
 import {
+  API_KEY,
   MODEL,
   OTHER_MODEL,
   providerBody,
@@ -83,6 +84,13 @@ describe('GET /v1/models', () => {
     const raw = await gw.request('GET', `/v1/models/${OTHER_MODEL}`);
     expect(raw.status).toBe(200);
     expect(await raw.json()).toMatchObject({ id: OTHER_MODEL, owned_by: 'cliver' });
+  });
+
+  it('retrieves a model by the short name chat accepts for it, answering with its full id', async () => {
+    expect(await client.models.retrieve('gpt-test')).toEqual({ id: MODEL, object: 'model', created: expect.any(Number), owned_by: 'cliver' });
+    const raw = await gw.request('GET', '/v1/models/gpt-4o-mini');
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toMatchObject({ id: OTHER_MODEL });
   });
 
   it('answers 404 model_not_found for an unknown model id', async () => {
@@ -363,6 +371,18 @@ describe('many requests at once', () => {
     expect(answers).toEqual(words.map((w) => `echo: ${w}`));
   });
 
+  it('answers a request whose max_tokens no int32 holds with its own 400, and the 20 requests beside it with their answers', async () => {
+    const words = Array.from({ length: 20 }, (_, i) => `beside-${i}-${randomUUID()}`);
+    const good = words.map((w) => client.chat.completions.create({ model: MODEL, messages: ask(w) }));
+    const poisoned = client.chat.completions.create({ model: MODEL, max_tokens: 2 ** 31, messages: ask('poison') });
+    const [refused, ...answers] = await Promise.allSettled([poisoned, ...good]);
+    expect(refused!.status).toBe('rejected');
+    const err = (refused as PromiseRejectedResult).reason as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.error).toEqual({ message: 'max_tokens: expected a number from 1 to 2147483647, got 2147483648', type: 'invalid_request_error', param: 'max_tokens', code: null });
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.choices[0]!.message.content : a.reason))).toEqual(words.map((w) => `echo: ${w}`));
+  });
+
   it('passes a conversation of over 256 KB whole, beside small requests', async () => {
     const big = `start ${'x'.repeat(300 * 1024)} end`;
     const [large, small] = await Promise.all([
@@ -516,12 +536,14 @@ describe('provider failures and cancellation', () => {
     expect(gw.fake.requests).toHaveLength(3);
   });
 
-  it('answers a streaming request whose provider is rate limited with a JSON 429, not an event stream', async () => {
-    gw.fake.script({ times: 10, reply: { error: { status: 429, retryAfterS: 1 } } });
+  it('answers a streaming request whose provider is rate limited, before the stream opened, with a JSON 429, not an event stream', async () => {
+    // A wait longer than agent-core retries for fails the turn at once: long before the gateway
+    // opens a silent stream for keep-alives (retries that outlast that end inside the stream).
+    gw.fake.script({ times: 10, reply: { error: { status: 429, retryAfterS: 30 } } });
     const res = await gw.postChat({ model: MODEL, stream: true, messages: ask('busy?') });
     expect(res.status).toBe(429);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(res.headers.get('retry-after')).toBe('1');
+    expect(res.headers.get('retry-after')).toBe('30');
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('provider_rate_limited');
   });
 
@@ -561,20 +583,61 @@ describe('provider failures and cancellation', () => {
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(500);
   });
 
+  it('sends the headers and keep-alive comments of a stream whose provider has not answered yet', async () => {
+    gw.fake.script({ reply: { hang: true } });
+    const controller = new AbortController();
+    const res = await fetch(`${gw.home.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, stream: true, messages: ask('anyone there?') }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const first = await res.body!.getReader().read();
+    expect(new TextDecoder().decode(first.value)).toBe(': keep-alive\n\n');
+    // The provider still has not answered: the comment came from the gateway.
+    expect(gw.fake.requests).toHaveLength(1);
+    controller.abort();
+  });
+
+  it('streams the answer of a provider slow to its first token after keep-alive comments', async () => {
+    gw.fake.script({ reply: { text: 'worth the wait', firstTokenDelayMs: 4_000 } });
+    const res = await gw.postChat({ model: MODEL, stream: true, messages: ask('slow start') });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body.startsWith(': keep-alive\n\n')).toBe(true);
+    const data = body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+    expect(data.at(-1)).toBe('[DONE]');
+    expect(textOf(data.slice(0, -1).map((d) => JSON.parse(d) as ChatCompletionChunk))).toBe('worth the wait');
+  });
+
+  it('reports a provider failure after the keep-alives opened the stream as an error chunk, then [DONE]', async () => {
+    gw.fake.script({ times: 10, reply: { error: { status: 401 }, firstTokenDelayMs: 4_000 } });
+    const res = await gw.postChat({ model: MODEL, stream: true, messages: ask('slow failure') });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body.startsWith(': keep-alive\n\n')).toBe(true);
+    const data = body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+    expect(data).toHaveLength(2);
+    expect(data[1]).toBe('[DONE]');
+    expect(JSON.parse(data[0]!)).toEqual({ error: { message: expect.any(String), type: 'server_error', param: null, code: 'provider_auth_failed' } });
+  });
+
   it('cancels the provider request when the client aborts mid-stream', async () => {
     gw.fake.script({ reply: { text: LONG, tokensPerSecond: 10 } });
     const controller = new AbortController();
     const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: ask('slow') }, { signal: controller.signal });
     let received = '';
-    try {
-      for await (const chunk of stream) {
-        received += chunk.choices[0]?.delta.content ?? '';
-        if (received.includes('word1')) controller.abort();
-      }
-    } catch (err) {
-      expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
+    // The SDK ends the loop quietly on an abort (it throws nothing, so a check in a catch would
+    // never run): what proves the abort ended it is that the text stops short of its end.
+    for await (const chunk of stream) {
+      received += chunk.choices[0]?.delta.content ?? '';
+      if (received.includes('word1')) controller.abort();
     }
+    expect(controller.signal.aborted).toBe(true);
     expect(received).toMatch(/^word0 word1 /);
+    expect(received).not.toContain('word59');
     await waitFor(() => gw.fake.requests[0]?.clientAborted === true, { timeoutMs: 10_000, what: 'the fake LLM to see its request cancelled' });
     expect(gw.fake.requests).toHaveLength(1);
   });

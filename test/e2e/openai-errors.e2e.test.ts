@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { killStartedProcesses, waitFor } from '@cliver/testkit';
 import { API_KEY, MODEL, providerMessages, startOpenAiGateway, type OpenAiGateway } from './support/openai-gateway';
 
@@ -41,6 +41,13 @@ const USER = [{ role: 'user', content: 'hi' }];
 const valid = (extra: Record<string, unknown> = {}) => ({ model: MODEL, messages: USER, ...extra });
 const withMessages = (...messages: unknown[]) => valid({ messages });
 const WEATHER = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } };
+const ASSISTANT_CALLS = {
+  role: 'assistant',
+  content: null,
+  tool_calls: ['call_1', 'call_2'].map((id) => ({ id, type: 'function', function: { name: 'get_weather', arguments: '{}' } })),
+};
+/** JSON text of objects nested `depth` levels deep, written out (JSON.stringify would overflow the stack). */
+const deep = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
 
 /** [title, body (a string is sent verbatim), expected error] — every one a 400 invalid_request_error. */
 const BAD_BODIES: Array<[string, unknown, ErrorObject]> = [
@@ -115,13 +122,22 @@ const BAD_BODIES: Array<[string, unknown, ErrorObject]> = [
   ['top_p of -1', valid({ top_p: -1 }), invalid('top_p', 'top_p: expected a number from 0 to 1, got -1')],
   ['n of 0', valid({ n: 0 }), invalid('n', 'n: expected a number from 1 to 128, got 0')],
   ['n of 1.5', valid({ n: 1.5 }), invalid('n', 'n: expected a whole number from 1 to 128, got 1.5')],
-  ['max_tokens of 0', valid({ max_tokens: 0 }), invalid('max_tokens', 'max_tokens: expected a positive integer, got 0')],
-  ['max_tokens as a string', valid({ max_tokens: '5' }), invalid('max_tokens', 'max_tokens: expected a positive integer, got "5"')],
-  ['max_completion_tokens of 0', valid({ max_completion_tokens: 0 }), invalid('max_completion_tokens', 'max_completion_tokens: expected a positive integer, got 0')],
+  ['max_tokens of 0', valid({ max_tokens: 0 }), invalid('max_tokens', 'max_tokens: expected a number from 1 to 2147483647, got 0')],
+  ['max_tokens as a string', valid({ max_tokens: '5' }), invalid('max_tokens', 'max_tokens: expected a number from 1 to 2147483647, got "5"')],
+  // An int32 in gRPC: one more is refused here, not by the encoder of the call other turns share.
+  ['max_tokens of 2^31', valid({ max_tokens: 2 ** 31 }), invalid('max_tokens', 'max_tokens: expected a number from 1 to 2147483647, got 2147483648')],
+  ['max_tokens of 1e300', valid({ max_tokens: 1e300 }), invalid('max_tokens', /^max_tokens: expected a number from 1 to 2147483647, got 1e\+300$/)],
+  ['max_completion_tokens of 0', valid({ max_completion_tokens: 0 }), invalid('max_completion_tokens', 'max_completion_tokens: expected a number from 1 to 2147483647, got 0')],
+  [
+    'max_completion_tokens of 2^31',
+    valid({ max_completion_tokens: 2 ** 31 }),
+    invalid('max_completion_tokens', 'max_completion_tokens: expected a number from 1 to 2147483647, got 2147483648'),
+  ],
   ['stop with 5 entries', valid({ stop: ['a', 'b', 'c', 'd', 'e'] }), invalid('stop', 'stop: must have at most 4 entries')],
   ['presence_penalty of 3', valid({ presence_penalty: 3 }), invalid('presence_penalty', 'presence_penalty: expected a number from -2 to 2, got 3')],
   ['frequency_penalty of -3', valid({ frequency_penalty: -3 }), invalid('frequency_penalty', 'frequency_penalty: expected a number from -2 to 2, got -3')],
-  ['seed of 1.2', valid({ seed: 1.2 }), invalid('seed', 'seed: expected an integer, got 1.2')],
+  ['seed of 1.2', valid({ seed: 1.2 }), invalid('seed', 'seed: expected an integer from -9007199254740991 to 9007199254740991, got 1.2')],
+  ['seed of 2^53', valid({ seed: 2 ** 53 }), invalid('seed', 'seed: expected an integer from -9007199254740991 to 9007199254740991, got 9007199254740992')],
   ['stream as "yes"', valid({ stream: 'yes' }), invalid('stream', 'stream: expected true or false, got "yes"')],
   ['stream_options without stream', valid({ stream_options: { include_usage: true } }), invalid('stream_options', 'stream_options: is only allowed when stream is true')],
   [
@@ -135,6 +151,46 @@ const BAD_BODIES: Array<[string, unknown, ErrorObject]> = [
     'a tool function name with spaces',
     valid({ tools: [{ type: 'function', function: { name: 'get weather' } }] }),
     invalid('tools[0].function.name', /^tools\[0\]\.function\.name: .*1 to 64 letters, digits, underscores or dashes.*"get weather"/),
+  ],
+  [
+    'tool parameters nested 5,000 deep',
+    `{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep(5000)}}}]}`,
+    invalid('tools[0].function.parameters', 'tools[0].function.parameters: must not nest objects or lists more than 64 levels deep'),
+  ],
+  [
+    'tool parameters nested 65 deep',
+    valid({ tools: [{ type: 'function', function: { name: 'f', parameters: JSON.parse(deep(65)) as unknown } }] }),
+    invalid('tools[0].function.parameters', 'tools[0].function.parameters: must not nest objects or lists more than 64 levels deep'),
+  ],
+  [
+    'a json_schema nested 5,000 deep',
+    `{"model":"${MODEL}","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":${deep(5000)}}}}`,
+    invalid('response_format.json_schema.schema', 'response_format.json_schema.schema: must not nest objects or lists more than 64 levels deep'),
+  ],
+  [
+    'two tools with the same name',
+    valid({ tools: [WEATHER, { type: 'function', function: { name: 'get_time' } }, WEATHER] }),
+    invalid('tools[2].function.name', 'tools[2].function.name: is "get_weather", which tools[0] already uses; each function needs its own name'),
+  ],
+  [
+    'a tool_choice naming a function not in tools',
+    valid({ tools: [WEATHER], tool_choice: { type: 'function', function: { name: 'get_wether' } } }),
+    invalid('tool_choice.function.name', 'tool_choice.function.name: expected the name of a function in tools (get_weather), got "get_wether"'),
+  ],
+  [
+    'a tool message that follows no tool call',
+    withMessages(...USER, { role: 'assistant', content: 'Let me check.' }, { role: 'tool', tool_call_id: 'call_1', content: '18°C' }),
+    invalid('messages[2].role', 'messages[2].role: is "tool", which is only allowed after an assistant message with tool_calls'),
+  ],
+  [
+    'a tool message whose tool_call_id matches no call of the assistant message before it',
+    withMessages(...USER, ASSISTANT_CALLS, { role: 'tool', tool_call_id: 'call_1', content: '18°C' }, { role: 'tool', tool_call_id: 'call_9', content: '?' }),
+    invalid('messages[3].tool_call_id', 'messages[3].tool_call_id: expected the id of a tool call in the assistant message before it (call_1, call_2), got "call_9"'),
+  ],
+  [
+    'a tool message answering a call of an earlier turn, after a user message',
+    withMessages(...USER, ASSISTANT_CALLS, { role: 'tool', tool_call_id: 'call_1', content: '18°C' }, ...USER, { role: 'tool', tool_call_id: 'call_2', content: '?' }),
+    invalid('messages[4].role', 'messages[4].role: is "tool", which is only allowed after an assistant message with tool_calls'),
   ],
   ['tool_choice "required" without tools', valid({ tool_choice: 'required' }), invalid('tool_choice', 'tool_choice: is only allowed when tools are specified')],
   [
@@ -203,8 +259,31 @@ describe('the main gateway', () => {
       fetch(`${gw.home.url}/v1/chat/completions`, { method: 'POST', body, headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
     const UNSUPPORTED = invalid(null, 'The request body uses an unsupported encoding.', 'unsupported_encoding');
 
-    it('400 for a body that is not declared as JSON', async () => {
-      await expectError(await send(JSON.stringify(valid()), { 'content-type': 'text/plain' }), 400, invalid(null, 'The request body must be a JSON object.', 'invalid_body'));
+    it('415 for a body that is not declared as JSON, naming the Content-Type it needs', async () => {
+      await expectError(
+        await send(JSON.stringify(valid()), { 'content-type': 'text/plain' }),
+        415,
+        invalid(null, 'The request body must be JSON sent with Content-Type: application/json (got "text/plain").', 'unsupported_media_type'),
+      );
+    });
+
+    it('415 for a POST without Content-Type', async () => {
+      const res = await fetch(`${gw.home.url}/v1/chat/completions`, { method: 'POST', body: new Blob([JSON.stringify(valid())]), headers: { authorization: `Bearer ${API_KEY}` } });
+      await expectError(res, 415, invalid(null, 'The request body must be JSON sent with Content-Type: application/json (no Content-Type was sent).', 'unsupported_media_type'));
+    });
+
+    const BODY = JSON.stringify(valid());
+    it.each([
+      ['gzip', 'plain JSON', Buffer.from(BODY)],
+      ['gzip', 'a gzip stream cut off', gzipSync(BODY).subarray(0, 20)],
+      ['deflate', 'plain JSON', Buffer.from(BODY)],
+      ['deflate', 'a deflate stream cut off', deflateSync(BODY).subarray(0, 12)],
+      ['br', 'plain JSON', Buffer.from(BODY)],
+      ['br', 'a brotli stream cut off', brotliCompressSync(BODY).subarray(0, 12)],
+    ])('400 for a body declared as %s that is %s', async (encoding, _what, bytes) => {
+      const res = await send(new Blob([bytes]), { 'content-type': 'application/json', 'content-encoding': encoding });
+      await expectError(res, 400, invalid(null, `The request body is not valid ${encoding} data, or it is cut off, although Content-Encoding says ${encoding}.`, 'invalid_body'));
+      expect(gw.fake.requests).toHaveLength(0);
     });
 
     it('400 for a JSON body in a charset other than UTF-8', async () => {

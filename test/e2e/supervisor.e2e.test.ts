@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   fetchHealth,
+  freePort,
   killStartedProcesses,
   makeTempHome,
   runCliver,
@@ -15,8 +16,8 @@ import { call, serviceInfoClient } from '@cliver/common';
 
 jest.setTimeout(90_000);
 
-async function servicePid(address: string): Promise<number> {
-  const client = serviceInfoClient(address);
+async function servicePid(home: TempHome, address: string): Promise<number> {
+  const client = serviceInfoClient(address, home.internalKey());
   try {
     return (await call(client, client.getServiceInfo, {}, 1000)).info!.pid;
   } finally {
@@ -29,7 +30,8 @@ describe('cliver gateway start (process mode)', () => {
   let supervisor: ManagedProcess;
 
   beforeAll(async () => {
-    home = await makeTempHome({ gateway: { platforms: { tg: { type: 'telegram', token: '123:abc' } } } });
+    // A Telegram adapter whose Bot API nothing answers: it must show `error`, and the gateway stays healthy.
+    home = await makeTempHome({ gateway: { platforms: { tg: { type: 'telegram', token: '123:abc', api_root: `http://127.0.0.1:${await freePort()}` } } } });
     supervisor = startGatewayProcess(home);
     await waitForHealthy(home);
   });
@@ -44,19 +46,25 @@ describe('cliver gateway start (process mode)', () => {
     expect(status).toBe(200);
     expect(Object.keys(body).sort()).toEqual(['adapters', 'platforms', 'status', 'tasks_run', 'uptime']);
     expect(body).toMatchObject({ status: 'ok', tasks_run: 0, platforms: ['tg'] });
-    expect(body.adapters).toEqual([{ name: 'tg', state: 'error', error: 'the telegram adapter is not available in this version yet' }]);
+    const adapters = await waitFor(async () => {
+      const h = await fetchHealth(home);
+      return (h.body.adapters as Array<{ state: string }>)[0]?.state === 'error' ? h.body.adapters : undefined;
+    }, { what: 'the Telegram adapter to report its error' });
+    expect(adapters).toEqual([{ name: 'tg', state: 'error', error: expect.stringMatching(/^cannot reach the Telegram Bot API: /) }]);
+    // The Bot API URL holds the token; the error text quotes the URL.
+    expect(JSON.stringify(adapters)).not.toContain('123:abc');
     expect(Number.isInteger(body.uptime)).toBe(true);
   });
 
-  it('refuses a second gateway on the same home with the lease holder, leaving the first untouched', async () => {
-    const corePid = await servicePid(`127.0.0.1:${home.ports.agentCore}`);
+  it("refuses a second gateway on the same home naming the first gateway's supervisor, leaving the first untouched", async () => {
+    const corePid = await servicePid(home, `127.0.0.1:${home.ports.agentCore}`);
     const started = Date.now();
     const second = await runCliver(home, ['gateway', 'start'], 15_000);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(second.code).toBe(3);
-    expect(second.stderr).toMatch(new RegExp(`Another gateway is already running: held by \\S+ pid ${corePid} since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(second.stderr).toMatch(new RegExp(`^Another gateway is already running: supervisor pid ${supervisor.pid} on \\S+ since \\d{4}-\\d\\d-\\d\\dT[^ ]+Z, at ${home.url}\\. Stop it with`));
     expect((await fetchHealth(home)).status).toBe(200);
-    expect(await servicePid(`127.0.0.1:${home.ports.agentCore}`)).toBe(corePid);
+    expect(await servicePid(home, `127.0.0.1:${home.ports.agentCore}`)).toBe(corePid);
   });
 
   it('prints every service in `gateway status` and exits 0 when all are healthy', async () => {
@@ -69,15 +77,15 @@ describe('cliver gateway start (process mode)', () => {
       expect(res.stdout).toMatch(new RegExp(`● ${service}\\s+pid \\d+, up `));
     }
     expect(res.stdout).toMatch(/● scheduler\s+pid \d+, up [^,]+, leader, lease token \d+/);
-    expect(res.stdout).toContain('    ✗ tg (the telegram adapter is not available in this version yet)');
+    expect(res.stdout).toMatch(/ {4}✗ tg \(cannot reach the Telegram Bot API: [^)]+\)/);
   });
 
   it('brings agent-core back after kill -9 and /health recovers', async () => {
     const address = `127.0.0.1:${home.ports.agentCore}`;
-    const before = await servicePid(address);
+    const before = await servicePid(home, address);
     process.kill(before, 'SIGKILL');
     const after = await waitFor(async () => {
-      const pid = await servicePid(address).catch(() => undefined);
+      const pid = await servicePid(home, address).catch(() => undefined);
       return pid !== undefined && pid !== before ? pid : undefined;
     }, { timeoutMs: 15_000, what: 'a new agent-core' });
     expect(after).not.toBe(before);

@@ -14,6 +14,7 @@ import { AdapterStatusBoard } from './adapters/adapter-status-board';
 import { holderLiveness } from './leases/holder-liveness';
 import { takeOwnLease } from './leases/own-lease';
 import { buildAgent } from './agent/build-agent';
+import { buildMessaging } from './messaging/build-messaging';
 import { agentRpc } from './rpc/agent-rpc';
 import { coreRpc } from './rpc/core-rpc';
 import { sessionsRpc } from './rpc/sessions-rpc';
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
   }
 
   const built = await buildAgent({ config, paths: ctx.paths, store, log, hostEnv: process.env, cwd: process.cwd() });
+  const messaging = buildMessaging({ store, agent: built, leases, agentDir: ctx.paths.agentDir, maxParallel: config.agent.max_parallel_conversations, log, now });
   const server = await startGrpcServer(ctx.listen, [
+    messaging.rpc,
     agentRpc(log, built.agent, built.turns, built.catalog),
     sessionsRpc(log, built.sessions),
     leaseRpc(log, leases, now),
@@ -71,12 +74,13 @@ async function main(): Promise<void> {
       leaseToken: ownLease.token,
       agent: ctx.paths.agent,
     })),
-  ], log).catch((err: unknown) => {
+  ], log, { internalKey: ctx.internalKey }).catch((err: unknown) => {
     // Without a server nobody can use this core: give the lease back so a retry can take it.
     ownLease.release();
     db.close();
     throw err;
   });
+  messaging.queue.start();
   announceReady();
   log.info({ listen: ctx.listen, port: server.port, dbFile, agent: ctx.paths.agent, leaseToken: ownLease.token }, 'agent-core ready');
 
@@ -84,6 +88,8 @@ async function main(): Promise<void> {
     log,
     watchParent: ctx.supervised,
     steps: [
+      // Turns still running after the grace go back to their queue and run after the next start.
+      { name: 'stop conversations', run: () => messaging.queue.stop(2500) },
       { name: 'stop gRPC', run: () => server.close(3000) },
       { name: 'stop agent', run: () => built.stop() },
       { name: 'release lease', run: () => ownLease.release() },

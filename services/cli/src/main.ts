@@ -7,6 +7,15 @@ import { gatewayStop } from './commands/gateway-stop';
 import { probe } from './commands/probe';
 import { chat } from './commands/chat';
 
+// `cliver gateway status | head` closes the pipe early: the reader has what it wanted, which is
+// not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 function withGlobals(cmd: Command): Command {
   return cmd
     .option('--agent <name>', 'agent whose data folder to use (default: config default_agent_name, else CLIver)')

@@ -25,9 +25,15 @@ export {
   type ModelEntry,
   type McpServer,
   type Platform,
+  isAdapterModule,
 } from './config';
 export { describeZodIssue } from './validation/describe-issue';
 export { parseYamlSource, type YamlSource, type YamlParseResult } from './config/yaml-source';
+
+// Time, polling and backoff
+export { isTimeZone, hostTimeZone, dateTimeFormat } from './time/time-zone';
+export { pollUntil, type PollOptions } from './time/poll-until';
+export { backoffDelayMs, type BackoffPolicy } from './retry/backoff';
 
 // Logging and lifecycle
 export { createLogger, LOG_LEVELS, type Logger } from './logging/logger';
@@ -35,11 +41,25 @@ export { handleShutdown, announceReady, waitForGo, type ShutdownStep } from './l
 
 // Service bootstrap
 export { bootService, resolvePaths, internalAddress, type ServiceContext, type GatewayPaths } from './service/boot';
+export { loadInternalKey, internalKeyFile, INTERNAL_KEY_ENV, INTERNAL_KEY_FILE_ENV, type InternalKey } from './service/internal-key';
 export { EXIT } from './service/exit-codes';
 export { processIdentity, SERVICE_NAMES, type ServiceName } from './service/identity';
 
 // gRPC plumbing
-export { startGrpcServer, unary, serverStream, type GrpcService, type RunningGrpcServer, type UnaryHandler, type StreamHandler } from './rpc/serve';
+export {
+  startGrpcServer,
+  grpcService,
+  unary,
+  serverStream,
+  type GrpcService,
+  type GrpcServerOptions,
+  type ServerOf,
+  type HandlerOf,
+  type RunningGrpcServer,
+  type UnaryHandler,
+  type StreamHandler,
+} from './rpc/serve';
+export { INTERNAL_KEY_HEADER } from './rpc/internal-auth';
 export { call, readStream, DEFAULT_DEADLINE_MS, type CallOptionsLite } from './rpc/call';
 export { ChatMuxClient } from './rpc/chat-mux';
 export { FrameBatch } from './rpc/frame-batch';
@@ -66,7 +86,7 @@ export {
   type GetAdapterStatusResponse,
 } from './gen/cliver/v1/adapter';
 export { SchedulerServiceService, type SchedulerServiceServer, type GetSchedulerStatusResponse } from './gen/cliver/v1/scheduler';
-export { type ServiceInfo } from './gen/cliver/v1/service_info';
+export { type ServiceInfo, type ServiceInfoServiceServer } from './gen/cliver/v1/service_info';
 export { startLeasedService, type LeasedService, type LeasedServiceOptions } from './service/leased-service';
 export {
   AgentServiceService,
@@ -87,6 +107,19 @@ export {
   SessionsServiceService,
   SessionsServiceClient,
   type SessionsServiceServer,
+  type ListSessionsRequest,
   type Session as ProtoSession,
   type Turn as ProtoTurn,
 } from './gen/cliver/v1/sessions';
+export {
+  MessagingServiceService,
+  MessagingServiceClient,
+  type MessagingServiceServer,
+  type Fence,
+  type ConversationAddress,
+  type Attachment as ProtoAttachment,
+  type InboundMessage,
+  type OutboxEntry as ProtoOutboxEntry,
+  type TurnActivity,
+  type StreamOutboxResponse,
+} from './gen/cliver/v1/messaging';

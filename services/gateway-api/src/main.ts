@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     process.exit(EXIT.CONFIG);
   }
 
-  const core = agentCoreClients(internalAddress(config, 'agent-core'));
-  const adapterHost = adapterHostClients(internalAddress(config, 'adapter-host'));
+  const core = agentCoreClients(internalAddress(config, 'agent-core'), ctx.internalKey);
+  const adapterHost = adapterHostClients(internalAddress(config, 'adapter-host'), ctx.internalKey);
   const mux = new ChatMuxClient(core.agent);
   const listener = requestListener({
     log,
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       leaseToken: 0,
       agent: ctx.paths.agent,
     })),
-  ], log);
+  ], log, { internalKey: ctx.internalKey });
   announceReady();
   log.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, listen: ctx.listen, grpcPort: grpc.port }, 'gateway-api ready');
 

@@ -4,7 +4,7 @@ import { schedulerRpc } from './rpc/scheduler-rpc';
 
 async function main(): Promise<void> {
   const ctx = bootService('scheduler', process.argv.slice(2), process.env);
-  const core = agentCoreClients(internalAddress(ctx.config, 'agent-core'));
+  const core = agentCoreClients(internalAddress(ctx.config, 'agent-core'), ctx.internalKey);
   // Task firing arrives with the scheduling issue; the clock already runs only on the leader.
   const clock = new Clock(1000, () => undefined);
   await startLeasedService({

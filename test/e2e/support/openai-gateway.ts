@@ -82,7 +82,7 @@ export async function startOpenAiGateway(options: GatewayOptions = {}): Promise<
         headers: { 'content-type': 'application/json', ...headers },
       }),
     async agentCorePid() {
-      const info = serviceInfoClient(`127.0.0.1:${home.ports.agentCore}`);
+      const info = serviceInfoClient(`127.0.0.1:${home.ports.agentCore}`, home.internalKey());
       try {
         return (await call(info, info.getServiceInfo, {}, 2000)).info!.pid;
       } finally {
@@ -90,7 +90,7 @@ export async function startOpenAiGateway(options: GatewayOptions = {}): Promise<
       }
     },
     async sessionCount() {
-      const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`);
+      const c = agentCoreClients(`127.0.0.1:${home.ports.agentCore}`, home.internalKey());
       try {
         return (await call(c.sessions, c.sessions.listSessions, { source: '', limit: 500, offset: 0 })).total;
       } finally {

@@ -7,7 +7,7 @@ export { thrownAppError, rejectedAppError } from './harness/app-errors';
 export { ManagedProcess, killStartedProcesses, LOG_DIR, type ProcessExit } from './harness/managed-process';
 export { makeTempHome, type TempHome, type GatewayPorts } from './harness/temp-home';
 export { runCliver, startGatewayProcess, startServiceProcess, fetchHealth, waitForHealthy } from './harness/gateway-process';
-export { REPO_ROOT, CLIVER_BIN, serviceMain } from './harness/repo-paths';
+export { REPO_ROOT, CLIVER_BIN, FIXTURE_HOME, serviceMain } from './harness/repo-paths';
 
 // Fake LLM (OpenAI and Anthropic wire formats)
 export {

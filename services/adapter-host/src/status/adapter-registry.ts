@@ -1,39 +1,106 @@
-import type { AdapterStatus, Config } from '@cliver/common';
+import { AppError, type AdapterStatus, type Config, type Logger } from '@cliver/common';
+import { admit } from '../inbound/admit';
+import type { AdapterState, IncomingMessage, PlatformAdapter } from '../platform';
+import { loadAdapter } from '../platforms/load-adapter';
+
+export interface AdapterRegistryOptions {
+  platforms: Config['gateway']['platforms'];
+  /** Folder of config.yaml: custom adapter paths are relative to it. */
+  configDir: string;
+  log: Logger;
+  /** Records an admitted message in agent-core; resolves once it is committed. */
+  record: (adapter: string, message: IncomingMessage) => Promise<unknown>;
+  /** Called after every state change, so it reaches agent-core (and /health) at once. */
+  onChange: () => void;
+  now?: () => number;
+  /** Builds an adapter; tests pass their own. */
+  load?: typeof loadAdapter;
+}
 
 /**
- * The state of every configured adapter, as /health and agent-core see it. Platform connections
- * are added by the adapters issue; until then a leader reports each configured platform as not
- * available, which is the truth.
+ * Every configured adapter: its connection (while this replica leads) and its state as /health,
+ * `cliver gateway status` and agent-core see it: `connecting | connected | error` with the error
+ * text and the time of the last sign of life, `standby` on a replica that does not lead.
  */
 export class AdapterRegistry {
-  private states = new Map<string, AdapterStatus>();
+  private readonly states = new Map<string, AdapterStatus>();
+  private readonly running = new Map<string, PlatformAdapter>();
+  private readonly now: () => number;
 
-  constructor(private readonly platforms: Config['gateway']['platforms']) {
-    this.setAll('standby', 'another adapter-host replica is the leader');
-  }
-
-  /** This replica leads: connect what can be connected. */
-  startAll(): void {
-    for (const [name, p] of Object.entries(this.platforms)) {
-      this.set(name, 'error', `the ${p.type} adapter is not available in this version yet`);
+  constructor(private readonly o: AdapterRegistryOptions) {
+    this.now = o.now ?? Date.now;
+    // The first states are not changes: nothing is told (the caller's reporter may not exist yet).
+    for (const [name, p] of Object.entries(o.platforms)) {
+      this.states.set(name, { name, type: p.type, state: 'standby', error: 'another adapter-host replica is the leader', lastEventAtMs: 0 });
     }
   }
 
-  stopAll(reason: string): void {
-    this.setAll('standby', reason);
+  /** This replica leads: connect every adapter. One that cannot start shows `error` and leaves the others alone. */
+  async startAll(): Promise<void> {
+    await Promise.all(Object.entries(this.o.platforms).map(([name, config]) => this.startOne(name, config)));
+  }
+
+  async stopAll(reason: string): Promise<void> {
+    const adapters = [...this.running.entries()];
+    this.running.clear();
+    await Promise.all(
+      adapters.map(([name, a]) => a.stop().catch((err: unknown) => this.o.log.warn({ err, adapter: name }, 'stopping an adapter failed'))),
+    );
+    for (const name of Object.keys(this.o.platforms)) this.set(name, 'standby', reason);
+  }
+
+  /** The adapters that run now, by name (what the delivery loop may send through). */
+  adapters(): ReadonlyMap<string, PlatformAdapter> {
+    return this.running;
   }
 
   list(): AdapterStatus[] {
     return [...this.states.values()];
   }
 
-  private setAll(state: string, error: string): void {
-    for (const name of Object.keys(this.platforms)) this.set(name, state, error);
+  private async startOne(name: string, config: Config['gateway']['platforms'][string]): Promise<void> {
+    const log = this.o.log.child({ component: 'adapter', adapter: name, type: config.type });
+    let adapter: PlatformAdapter;
+    try {
+      adapter = (this.o.load ?? loadAdapter)(name, config, this.o.configDir);
+    } catch (err) {
+      const e = AppError.from(err);
+      log.error({ err }, 'adapter cannot start');
+      this.set(name, 'error', e.message);
+      return;
+    }
+    this.running.set(name, adapter);
+    try {
+      await adapter.start({
+        name,
+        config,
+        log,
+        receive: async (message) => {
+          this.touch(name);
+          if (!admit(message, config, log)) return;
+          await this.o.record(name, message);
+        },
+        setState: (state: AdapterState, error?: string) => this.set(name, state, state === 'error' ? (error ?? 'unknown error') : ''),
+        markAlive: () => this.touch(name),
+      });
+    } catch (err) {
+      log.error({ err }, 'adapter failed to start');
+      this.set(name, 'error', (err as Error)?.message ?? String(err));
+    }
+  }
+
+  private touch(name: string): void {
+    const s = this.states.get(name);
+    if (s) s.lastEventAtMs = this.now();
   }
 
   private set(name: string, state: string, error: string): void {
-    const type = this.platforms[name]?.type ?? '';
+    const type = this.o.platforms[name]?.type ?? '';
     const previous = this.states.get(name);
     this.states.set(name, { name, type, state, error, lastEventAtMs: previous?.lastEventAtMs ?? 0 });
+    if (previous?.state !== state || previous?.error !== error) {
+      this.o.log.info({ adapter: name, state, error: error || undefined }, 'adapter state changed');
+      this.o.onChange();
+    }
   }
 }

@@ -1,11 +1,12 @@
 import { AppError, type Logger } from '@cliver/common';
 import type { ModelCatalog, ModelInfo } from '../providers/model-catalog';
+import type { ToolSpec } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { ASK_TOOL } from '../tools/ask-tool';
 import type { Tool } from '../tools/tool';
 import { messageText, type ChatMessage, type TokenUsage } from './messages';
 import { addUsage, callModel, type ModelCallResult } from './model-call';
-import type { SessionPort, SetupPort, TurnSession } from './ports';
+import type { SessionPort, SetupPort, TurnSession, TurnSetup } from './ports';
 import { runTools } from './run-tools';
 import type { Emit, TurnRequest, TurnResult } from './turn';
 
@@ -17,6 +18,10 @@ export interface AgentDeps {
   log: Logger;
   /** Model calls per turn before the loop gives up with a clear message. */
   maxIterations: number;
+}
+
+function toolSpecs(tools: readonly Tool[]): ToolSpec[] {
+  return tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
 }
 
 const ZERO: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
@@ -40,10 +45,12 @@ export class Agent {
     const session = sessions.open(request);
     if (session) emit({ type: 'session', sessionId: session.id, created: session.created });
     const turn = await setup.setup(request, session);
-    const history = session ? await sessions.history(session, request.messages, model, signal) : [];
+    const overhead = { system: turn.system, tools: request.clientTools.length ? request.clientTools : toolSpecs(turn.tools) };
+    const history = session ? await sessions.history(session, request.messages, model, signal, overhead) : [];
     const messages: ChatMessage[] = [{ role: 'system', content: turn.system }, ...history, ...request.messages];
-    const result = await this.loop(request, model, messages, turn.tools, session, emit, signal);
-    if (session) sessions.record(session, lastUserText(request.messages), result.text, result.usage, model);
+    const result = await this.loop(request, model, messages, turn, session, emit, signal);
+    if (session) sessions.record(session, lastUserText(request.messages), result.text, result.usage, model, () => request.onCommit?.(result.text));
+    else request.onCommit?.(result.text);
     log.info({ requestId: request.requestId, model: model.id, iterations: result.iterations, ...result.usage }, 'turn finished');
     return result;
   }
@@ -52,16 +59,19 @@ export class Agent {
     request: TurnRequest,
     model: ModelInfo,
     messages: ChatMessage[],
-    tools: Tool[],
+    turn: TurnSetup,
     session: TurnSession | undefined,
     emit: Emit,
     signal: AbortSignal,
   ): Promise<TurnResult> {
     const provider = this.deps.providers.for(model);
     const passThrough = request.clientTools.length > 0 || (request.options.n ?? 1) > 1;
-    const offered = passThrough ? request.clientTools : tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
     let usage = ZERO;
     for (let iteration = 1; iteration <= this.deps.maxIterations; iteration++) {
+      // Read again before every call: a skill activated by the last tool round applies now.
+      const tools = turn.tools;
+      messages[0] = { role: 'system', content: turn.system };
+      const offered = passThrough ? request.clientTools : toolSpecs(tools);
       const call: ModelCallResult = await callModel(
         provider,
         { model, messages, tools: offered, options: request.options, signal, stream: !request.buffered },

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Config, GatewayPaths, Logger } from '@cliver/common';
+import { hostTimeZone, type Config, type GatewayPaths, type Logger } from '@cliver/common';
 import type { OpenedStore } from '../store/db';
 import { AgentMemory } from '../memory/memory-file';
 import { memoryTools } from '../memory/memory-tools';
@@ -8,6 +8,7 @@ import { identityPrompt } from '../memory/identity';
 import { CachedFileText } from './cached-file-text';
 import { ModelCatalog } from '../providers/model-catalog';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { secretRedactor } from '../providers/secret-redactor';
 import { SessionRepo } from '../sessions/session-repo';
 import { startRetention } from '../sessions/retention';
 import { SkillCatalog } from '../skills/skill-catalog';
@@ -40,9 +41,9 @@ export async function buildAgent(opts: {
 }): Promise<BuiltAgent> {
   const { config, paths, store, log } = opts;
   const now = () => new Date();
-  const timeZone = config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const catalog = new ModelCatalog(config);
-  const providers = new ProviderRegistry({ timeoutMs: config.agent.provider_timeout_seconds * 1000 });
+  const timeZone = config.timezone ?? hostTimeZone();
+  const catalog = new ModelCatalog(config, paths.configFile);
+  const providers = new ProviderRegistry({ timeoutMs: config.agent.provider_timeout_seconds * 1000, redact: secretRedactor(config) });
   const sessions = new SessionRepo(store.db);
   const skills = await SkillCatalog.load({ home: paths.confDir, userHome: homedir(), cwd: opts.cwd, logger: log.child({ component: 'skills' }) });
   const stopWatching = skills.watch();

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '@cliver/common';
 import type { ImOrigin, Surface } from '../tools/tool';
 
 /** The built-in system text; skills, identity and memory are added by the turn setup. */
@@ -34,20 +35,19 @@ function imText(origin: ImOrigin | undefined, linkedTask: string | undefined): s
   return parts.filter(Boolean);
 }
 
-// Building an Intl formatter costs far more than using one, and the text only changes once a
-// minute: keep one formatter and the last minute's text per zone.
-const dateFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; text: string }>();
+// The text only changes once a minute: keep the last minute's text per zone.
+const dateTexts = new Map<string, { minute: number; text: string }>();
 
 function formatNow(now: Date, timeZone: string): string {
   const minute = Math.floor(now.getTime() / 60_000);
-  let entry = dateFormats.get(timeZone);
+  let entry = dateTexts.get(timeZone);
   if (!entry) {
-    entry = { format: new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'full', timeStyle: 'short' }), minute: -1, text: '' };
-    dateFormats.set(timeZone, entry);
+    entry = { minute: -1, text: '' };
+    dateTexts.set(timeZone, entry);
   }
   if (entry.minute !== minute) {
     entry.minute = minute;
-    entry.text = entry.format.format(now);
+    entry.text = dateTimeFormat('en-CA', { timeZone, dateStyle: 'full', timeStyle: 'short' }).format(now);
   }
   return entry.text;
 }

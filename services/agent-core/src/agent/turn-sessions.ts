@@ -5,7 +5,7 @@ import { prepareHistory } from '../sessions/history';
 import type { SessionRepo, Session } from '../sessions/session-repo';
 import { messageText, type ChatMessage, type TokenUsage } from './messages';
 import { callModel } from './model-call';
-import type { SessionPort, TurnSession } from './ports';
+import type { PromptOverhead, SessionPort, TurnSession } from './ports';
 import type { TurnRequest } from './turn';
 
 const SUMMARY_INSTRUCTIONS =
@@ -50,7 +50,7 @@ export class TurnSessions implements SessionPort {
     return toTurnSession(repo.create({ source: request.surface, title }, now()), true);
   }
 
-  async history(session: TurnSession, input: ChatMessage[], model: ModelInfo, signal: AbortSignal): Promise<ChatMessage[]> {
+  async history(session: TurnSession, input: ChatMessage[], model: ModelInfo, signal: AbortSignal, overhead: PromptOverhead): Promise<ChatMessage[]> {
     const prepared = await prepareHistory({
       repo: this.deps.repo,
       sessionId: session.id,
@@ -59,6 +59,7 @@ export class TurnSessions implements SessionPort {
       maxTurns: this.deps.maxTurnsPerSession,
       summarize: (older) => this.summarize(older, model, signal),
       model: model.name,
+      overhead,
     });
     if (prepared.compressed !== 'none') {
       this.deps.log.info({ sessionId: session.id, compressed: prepared.compressed, tokens: prepared.tokens, err: prepared.summaryError }, 'history compressed');
@@ -66,15 +67,18 @@ export class TurnSessions implements SessionPort {
     return prepared.messages;
   }
 
-  record(session: TurnSession, userText: string, assistantText: string, usage: TokenUsage, model: ModelInfo): void {
-    this.deps.repo.appendTurns(
-      session.id,
-      [
-        { role: 'user', content: userText },
-        { role: 'assistant', content: assistantText, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, model: model.id },
-      ],
-      this.deps.now(),
-    );
+  record(session: TurnSession, userText: string, assistantText: string, usage: TokenUsage, model: ModelInfo, commit?: () => void): void {
+    this.deps.repo.transaction(() => {
+      this.deps.repo.appendTurns(
+        session.id,
+        [
+          { role: 'user', content: userText },
+          { role: 'assistant', content: assistantText, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, model: model.id },
+        ],
+        this.deps.now(),
+      );
+      commit?.();
+    });
   }
 
   private async summarize(older: ChatMessage[], model: ModelInfo, signal: AbortSignal): Promise<string> {

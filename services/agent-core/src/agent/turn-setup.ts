@@ -36,8 +36,6 @@ export class TurnSetupBuilder implements SetupPort {
     let tools: Tool[] = [...deps.builtinTools, skillTool(deps.skills, active), ...deps.mcpTools()];
     if (allowsAsk(request.surface)) tools.push(askTool);
     if (request.toolFilter.length) tools = tools.filter((t) => request.toolFilter.includes(t.name));
-    tools = restrictTools(tools, active.list());
-
     const profile = await deps.profile.get();
     const linkedTask = typeof session?.options.task_name === 'string' ? session.options.task_name : undefined;
     const base = systemText({
@@ -49,7 +47,23 @@ export class TurnSetupBuilder implements SetupPort {
       linkedTask,
       extra: request.systemMessage,
     });
-    const system = [base, profile, activeSkillsPrompt(active.list())].filter(Boolean).join('\n\n');
-    return { system, tools };
+    // Rebuilt only when the Skill tool activated something since the last model call.
+    let view: { skills: number; system: string; tools: Tool[] } | undefined;
+    const current = () => {
+      const skills = active.list();
+      if (view?.skills !== skills.length) {
+        const system = [base, profile, activeSkillsPrompt(skills)].filter(Boolean).join('\n\n');
+        view = { skills: skills.length, system, tools: restrictTools(tools, skills) };
+      }
+      return view;
+    };
+    return {
+      get system() {
+        return current().system;
+      },
+      get tools() {
+        return current().tools;
+      },
+    };
   }
 }

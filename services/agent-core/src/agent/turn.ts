@@ -24,6 +24,12 @@ export interface TurnRequest {
   sessionKey?: string;
   /** The caller wants only the finished answer: the provider may answer without streaming. */
   buffered?: boolean;
+  /**
+   * Runs in the same transaction that stores the turn (IM: the reply's outbox entry and the
+   * message's `done`), so a crash leaves either all of it or none: a turn is never answered
+   * twice nor stored without its reply.
+   */
+  onCommit?: (answer: string) => void;
 }
 
 export type TurnEvent =

@@ -21,9 +21,10 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
  */
 export function writeFileAtomic(path: string, text: string, options: { exclusive?: boolean } = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  // Task files, memory and results are the owner's only, like the rest of the data folder.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx');
+  const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, text);
     fsyncSync(fd);

@@ -1,10 +1,10 @@
 import { childEnv } from './child-env';
 
 test('passes only PATH, HOME, LANG and TZ from the host, then the server env on top', () => {
-  const host = { PATH: '/bin', HOME: '/home/u', LANG: 'C.UTF-8', TZ: 'UTC', OPENAI_API_KEY: 'sk-secret', USER: 'u' };
+  const host = { PATH: '/bin', HOME: '/nonexistent/u', LANG: 'C.UTF-8', TZ: 'UTC', OPENAI_API_KEY: 'sk-secret', USER: 'u' };
   expect(childEnv(host, { TZ: 'Europe/Berlin', TOKEN: 'for-the-server' })).toEqual({
     PATH: '/bin',
-    HOME: '/home/u',
+    HOME: '/nonexistent/u',
     LANG: 'C.UTF-8',
     TZ: 'Europe/Berlin',
     TOKEN: 'for-the-server',

@@ -1,11 +1,10 @@
-import { AppError, VERSION, type Logger } from '@cliver/common';
+import { AppError, backoffDelayMs, VERSION, type Logger } from '@cliver/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema, type CallToolResult, type Tool as McpToolDef } from '@modelcontextprotocol/sdk/types.js';
 import type { Tool } from '../tools/tool';
 import { toCallFailure } from './call-error';
 import { createTransport, type McpServerConfig, type McpTransportName } from './create-transport';
 import { toTool } from './mcp-tool';
-import { retryDelayMs } from '../retry/retry-delay';
 
 export type McpServerState = 'connecting' | 'connected' | 'failed';
 
@@ -159,7 +158,7 @@ export class ServerConnection {
       return;
     }
     this.failures += 1;
-    const retryInMs = retryDelayMs(this.failures, { baseMs: this.timings.retryBaseMs, maxMs: this.timings.retryMaxMs });
+    const retryInMs = backoffDelayMs(this.failures, { baseMs: this.timings.retryBaseMs, maxMs: this.timings.retryMaxMs, jitter: 0.2 });
     this.log.warn({ err, error: message, failures: this.failures, retryInMs }, 'MCP server unavailable; will retry');
     this.retryTimer = setTimeout(() => void this.connect(), retryInMs);
     // The timer must not keep a stopping process alive; stop() clears it anyway.

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDENTITY_PROMPT_MAX_CHARS, identityPrompt, readIdentity } from './identity';
+import { FIXTURE_HOME } from '@cliver/testkit';
 
-const FIXTURE_AGENT = '/work/shared/fixtures/cliver/CLIver';
+const FIXTURE_AGENT = join(FIXTURE_HOME, 'CLIver');
 
 let dir: string;
 beforeEach(() => {

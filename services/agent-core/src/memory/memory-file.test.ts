@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@cliver/common';
 import { AgentMemory, formatMemoryTime, MEMORY_PROMPT_MAX_CHARS } from './memory-file';
+import { FIXTURE_HOME } from '@cliver/testkit';
 
-const FIXTURE_HOME = '/work/shared/fixtures/cliver';
 const FIXTURE_MEMORY = readFileSync(join(FIXTURE_HOME, 'CLIver', 'memory.md'), 'utf8');
 const NOW = new Date('2026-11-26T09:15:42Z');
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AppError } from '@cliver/common';
+import { AppError, dateTimeFormat, hostTimeZone } from '@cliver/common';
 import { readTextOrEmpty, updateFileAtomically } from './atomic-update';
 
 /** `global` is `<home>/memory.md`, shared by every agent; `agent` is `<home>/<agent>/memory.md`. */
@@ -30,7 +30,7 @@ export function formatMemoryTime(date: Date, timeZone: string): string {
 function timeFormat(timeZone: string): Intl.DateTimeFormat {
   try {
     // h23: some engines print midnight as "24:00" with hour12 off; h23 never does.
-    return new Intl.DateTimeFormat('en-US', {
+    return dateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -64,7 +64,7 @@ export class AgentMemory {
         field: 'agent',
       });
     }
-    this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.timeZone = options.timeZone ?? hostTimeZone();
     timeFormat(this.timeZone); // fail at start-up, not at the first memory write
   }
 

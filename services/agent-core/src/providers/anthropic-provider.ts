@@ -3,7 +3,8 @@ import type { Message, MessageCreateParamsNonStreaming, MessageCreateParamsStrea
 import type { ChatMessage, ContentPart } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 import { providerFetch } from './http-fetch';
-import { toProviderError, toStreamBreakError } from './provider-errors';
+import { CallDeadline } from './call-deadline';
+import { toProviderError, toStreamBreakError, type ProviderErrorContext } from './provider-errors';
 import { AppError } from '@cliver/common';
 
 const STOP_REASONS: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', tool_use: 'tool_calls', max_tokens: 'length', refusal: 'content_filter' };
@@ -63,7 +64,10 @@ function body(req: CompletionRequest): MessageCreateParamsStreaming {
   if (o.temperature !== undefined) b.temperature = o.temperature;
   if ((o.topP ?? o.top_p) !== undefined) b.top_p = o.topP ?? o.top_p;
   if (o.stop?.length) b.stop_sequences = o.stop;
-  if (req.tools.length) b.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+  if (req.tools.length) {
+    b.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+    if ((o.parallelToolCalls ?? o.parallel_tool_calls) === false) b.tool_choice = { type: 'auto', disable_parallel_tool_use: true };
+  }
   return b as unknown as MessageCreateParamsStreaming;
 }
 
@@ -84,33 +88,51 @@ function* eventsOfMessage(message: Message): Generator<StreamEvent> {
 export class AnthropicProvider implements Provider {
   private readonly client: Anthropic;
 
-  constructor(private readonly providerName: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
-    this.client = new Anthropic({ apiKey: apiKey || 'not-set', baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''), maxRetries: 0, timeout: timeoutMs, logLevel: 'off', fetch: providerFetch });
+  constructor(private readonly ctx: ProviderErrorContext, apiUrl: string, apiKey: string | undefined) {
+    // As in openai-provider.ts: retries are ours, and CallDeadline bounds the whole call.
+    this.client = new Anthropic({
+      apiKey: apiKey || 'not-set',
+      baseURL: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
+      maxRetries: 0,
+      timeout: ctx.timeoutMs,
+      logLevel: 'off',
+      fetch: providerFetch,
+    });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
-    if (req.stream === false) {
-      let message: Message;
-      try {
-        message = await this.client.messages.create({ ...body(req), stream: false } as MessageCreateParamsNonStreaming, { signal: req.signal });
-      } catch (err) {
-        throw toProviderError(err, this.providerName);
-      }
-      yield* eventsOfMessage(message);
-      return;
-    }
-    let stream: AsyncIterable<RawMessageStreamEvent>;
+    const deadline = new CallDeadline(req.signal, this.ctx.timeoutMs);
     try {
-      stream = await this.client.messages.create(body(req), { signal: req.signal });
-    } catch (err) {
-      throw toProviderError(err, this.providerName);
+      if (req.stream === false) {
+        let message: Message;
+        try {
+          message = await this.client.messages.create({ ...body(req), stream: false } as MessageCreateParamsNonStreaming, { signal: deadline.signal });
+        } catch (err) {
+          throw toProviderError(err, this.ctx, deadline.stopReason);
+        }
+        yield* eventsOfMessage(message);
+        return;
+      }
+      let stream: AsyncIterable<RawMessageStreamEvent>;
+      try {
+        stream = await this.client.messages.create(body(req), { signal: deadline.signal });
+      } catch (err) {
+        throw toProviderError(err, this.ctx, deadline.stopReason);
+      }
+      yield* this.events(stream, deadline);
+    } finally {
+      deadline.dispose();
     }
+  }
+
+  private async *events(stream: AsyncIterable<RawMessageStreamEvent>, deadline: CallDeadline): AsyncIterable<StreamEvent> {
     let prompt = 0;
     let completion = 0;
     let toolIndex = -1;
     const toolBlocks = new Map<number, number>();
     try {
       for await (const e of stream) {
+        deadline.extend();
         if (e.type === 'message_start') prompt = e.message.usage.input_tokens ?? 0;
         else if (e.type === 'content_block_start' && e.content_block.type === 'tool_use') {
           toolBlocks.set(e.index, ++toolIndex);
@@ -126,8 +148,10 @@ export class AnthropicProvider implements Provider {
         }
       }
     } catch (err) {
-      throw toStreamBreakError(err, this.providerName);
+      throw toStreamBreakError(err, this.ctx, deadline.stopReason);
     }
+    // The SDK ends a stream quietly when its signal aborts; an answer cut short is no answer.
+    if (deadline.stopReason) throw toStreamBreakError(undefined, this.ctx, deadline.stopReason);
     yield { type: 'usage', usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion } };
   }
 }

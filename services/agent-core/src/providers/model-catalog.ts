@@ -46,7 +46,8 @@ export class ModelCatalog {
   private readonly ids: string[];
   readonly defaultModelId: string | undefined;
 
-  constructor(config: Config) {
+  /** @param configFile names the file to edit in messages about missing models. */
+  constructor(config: Config, private readonly configFile = 'config.yaml') {
     for (const [provider, p] of Object.entries(config.providers ?? {})) {
       for (const m of p.models) {
         const entry = typeof m === 'string' ? { name: m } : m;
@@ -77,7 +78,12 @@ export class ModelCatalog {
   resolve(ref: string | undefined): ModelInfo {
     const wanted = ref || this.defaultModelId;
     if (!wanted) {
-      throw new AppError('failed_precondition', 'no models are configured: add a provider with models to config.yaml', { reason: 'no_models', field: 'model' });
+      throw new AppError(
+        'failed_precondition',
+        `no models are configured: add a provider with its models under \`providers:\` in ${this.configFile} ` +
+          '(the file has a commented example), then restart the gateway. To try the gateway without any key first, run `npm run demo`.',
+        { reason: 'no_models', field: 'model' },
+      );
     }
     const lookup = findModelId(this.ids, wanted);
     if (lookup.kind !== 'found') {

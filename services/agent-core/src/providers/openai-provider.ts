@@ -3,7 +3,8 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsStr
 import type { ChatMessage } from '../agent/messages';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 import { providerFetch } from './http-fetch';
-import { toProviderError, toStreamBreakError } from './provider-errors';
+import { CallDeadline } from './call-deadline';
+import { toProviderError, toStreamBreakError, type ProviderErrorContext } from './provider-errors';
 
 function toWire(m: ChatMessage): ChatCompletionMessageParam {
   switch (m.role) {
@@ -59,6 +60,7 @@ export function openAiBody(req: CompletionRequest): ChatCompletionCreateParamsSt
       function: { name: t.name, description: t.description, parameters: t.parameters, ...(t.strict ? { strict: true } : {}) },
     }));
     set('tool_choice', o.toolChoice);
+    set('parallel_tool_calls', o.parallelToolCalls ?? o.parallel_tool_calls);
   }
   return body;
 }
@@ -104,34 +106,45 @@ function baseUrlFor(type: string, apiUrl: string): string {
 export class OpenAiProvider implements Provider {
   private readonly client: OpenAI;
 
-  constructor(private readonly providerName: string, type: string, apiUrl: string, apiKey: string | undefined, timeoutMs: number) {
+  constructor(private readonly ctx: ProviderErrorContext, type: string, apiUrl: string, apiKey: string | undefined) {
     // Retries are ours (retrying-provider.ts), so that Retry-After is capped and counted once;
     // the SDK's console logging is off because every failure is mapped and logged by us.
-    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: timeoutMs, logLevel: 'off', fetch: providerFetch });
+    // Its timeout only covers the wait for headers; CallDeadline covers the whole call.
+    this.client = new OpenAI({ apiKey: apiKey || 'not-needed', baseURL: baseUrlFor(type, apiUrl), maxRetries: 0, timeout: ctx.timeoutMs, logLevel: 'off', fetch: providerFetch });
   }
 
   async *stream(req: CompletionRequest): AsyncIterable<StreamEvent> {
-    if (req.stream === false) {
-      const { stream: _stream, stream_options: _options, ...body } = openAiBody(req);
-      let completion: ChatCompletion;
-      try {
-        completion = await this.client.chat.completions.create({ ...body, stream: false }, { signal: req.signal });
-      } catch (err) {
-        throw toProviderError(err, this.providerName);
+    const deadline = new CallDeadline(req.signal, this.ctx.timeoutMs);
+    try {
+      if (req.stream === false) {
+        const { stream: _stream, stream_options: _options, ...body } = openAiBody(req);
+        let completion: ChatCompletion;
+        try {
+          completion = await this.client.chat.completions.create({ ...body, stream: false }, { signal: deadline.signal });
+        } catch (err) {
+          throw toProviderError(err, this.ctx, deadline.stopReason);
+        }
+        yield* eventsOfCompletion(completion);
+        return;
       }
-      yield* eventsOfCompletion(completion);
-      return;
-    }
-    let stream;
-    try {
-      stream = await this.client.chat.completions.create(openAiBody(req), { signal: req.signal });
-    } catch (err) {
-      throw toProviderError(err, this.providerName);
-    }
-    try {
-      for await (const chunk of stream) yield* eventsOf(chunk);
-    } catch (err) {
-      throw toStreamBreakError(err, this.providerName);
+      let stream;
+      try {
+        stream = await this.client.chat.completions.create(openAiBody(req), { signal: deadline.signal });
+      } catch (err) {
+        throw toProviderError(err, this.ctx, deadline.stopReason);
+      }
+      try {
+        for await (const chunk of stream) {
+          deadline.extend();
+          yield* eventsOf(chunk);
+        }
+      } catch (err) {
+        throw toStreamBreakError(err, this.ctx, deadline.stopReason);
+      }
+      // The SDK ends a stream quietly when its signal aborts; an answer cut short is no answer.
+      if (deadline.stopReason) throw toStreamBreakError(undefined, this.ctx, deadline.stopReason);
+    } finally {
+      deadline.dispose();
     }
   }
 }

@@ -1,7 +1,23 @@
 import type { ModelInfo } from './model-catalog';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
+import type { ProviderErrorContext } from './provider-errors';
 import { OpenAiProvider } from './openai-provider';
 import { DEFAULT_RETRY_POLICY, RetryingProvider, type RetryPolicy } from './retrying-provider';
+import { chainRedactors, noRedaction, redactorOf, type Redact } from './secret-redactor';
+
+export interface ProviderRegistryOptions {
+  /**
+   * agent.provider_timeout_seconds in ms: the longest a provider may keep us waiting, for its
+   * answer to start or, while streaming, for the next piece. A timeout is not retried.
+   */
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  /**
+   * Masks config secrets in provider error text (`secretRedactor(config)`). Each provider's own
+   * api_key is masked in its errors without it.
+   */
+  redact?: Redact;
+}
 
 /**
  * Loads the Anthropic SDK on the first request to an Anthropic model: it is a large package,
@@ -10,14 +26,22 @@ import { DEFAULT_RETRY_POLICY, RetryingProvider, type RetryPolicy } from './retr
 class LazyAnthropicProvider implements Provider {
   private inner: Provider | undefined;
 
-  constructor(private readonly model: ModelInfo, private readonly timeoutMs: number) {}
+  constructor(private readonly model: ModelInfo, private readonly ctx: ProviderErrorContext) {}
 
   async *stream(request: CompletionRequest): AsyncIterable<StreamEvent> {
     if (!this.inner) {
       const { AnthropicProvider } = await import('./anthropic-provider.js');
-      this.inner = new AnthropicProvider(this.model.provider, this.model.apiUrl, this.model.apiKey, this.timeoutMs);
+      this.inner = new AnthropicProvider(this.ctx, this.model.apiUrl, this.model.apiKey);
     }
     yield* this.inner!.stream(request);
+  }
+}
+
+function hostOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).host;
+  } catch {
+    return apiUrl;
   }
 }
 
@@ -25,15 +49,22 @@ class LazyAnthropicProvider implements Provider {
 export class ProviderRegistry {
   private readonly providers = new Map<string, Provider>();
 
-  constructor(private readonly options: { timeoutMs: number; retry?: RetryPolicy } = { timeoutMs: 120_000 }) {}
+  constructor(private readonly options: ProviderRegistryOptions = { timeoutMs: 120_000 }) {}
 
   for(model: ModelInfo): Provider {
     let provider = this.providers.get(model.provider);
     if (!provider) {
+      const ownKey = model.apiKey ? redactorOf([{ path: `providers.${model.provider}.api_key`, value: model.apiKey }]) : noRedaction;
+      const ctx: ProviderErrorContext = {
+        provider: model.provider,
+        host: hostOf(model.apiUrl),
+        timeoutMs: this.options.timeoutMs,
+        redact: chainRedactors(this.options.redact ?? noRedaction, ownKey),
+      };
       const inner =
         model.providerType === 'anthropic'
-          ? new LazyAnthropicProvider(model, this.options.timeoutMs)
-          : new OpenAiProvider(model.provider, model.providerType, model.apiUrl, model.apiKey, this.options.timeoutMs);
+          ? new LazyAnthropicProvider(model, ctx)
+          : new OpenAiProvider(ctx, model.providerType, model.apiUrl, model.apiKey);
       provider = new RetryingProvider(inner, this.options.retry ?? DEFAULT_RETRY_POLICY);
       this.providers.set(model.provider, provider);
     }

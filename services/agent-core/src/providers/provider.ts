@@ -23,6 +23,8 @@ export interface SamplingOptions {
   /** OpenAI `tool_choice` value. */
   toolChoice?: unknown;
   user?: string;
+  /** OpenAI `parallel_tool_calls`: false asks for at most one tool call per answer; unset leaves the provider's default. */
+  parallelToolCalls?: boolean;
 }
 
 export interface CompletionRequest {

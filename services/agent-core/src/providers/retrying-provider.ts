@@ -1,5 +1,4 @@
-import { AppError } from '@cliver/common';
-import { retryDelayMs } from '../retry/retry-delay';
+import { AppError, backoffDelayMs } from '@cliver/common';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 
 export interface RetryPolicy {
@@ -11,6 +10,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000 };
 
+// Failures where the provider did no work for us: it refused (429, 5xx) or was never reached.
+// A timeout (provider_timeout) is deliberately absent: the request got there and may still be
+// running, and billed, upstream; retrying would pay for it twice and multiply the wait by
+// maxAttempts (3 × 120 s before the caller hears anything). It fails the turn at once.
 const RETRYABLE = new Set(['provider_rate_limited', 'provider_unavailable', 'provider_unreachable']);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -41,7 +44,7 @@ export class RetryingProvider implements Provider {
       } catch (err) {
         const e = AppError.from(err);
         const retryAfter = e.retryAfterMs;
-        const delay = retryAfter ?? retryDelayMs(attempt, { baseMs: this.policy.baseDelayMs, maxMs: this.policy.maxDelayMs });
+        const delay = retryAfter ?? backoffDelayMs(attempt, { baseMs: this.policy.baseDelayMs, maxMs: this.policy.maxDelayMs, jitter: 0.2 });
         // A provider asking for a longer wait than we allow fails the turn instead of stalling it.
         const tooLong = retryAfter !== undefined && retryAfter > this.policy.maxDelayMs;
         const give = started || req.signal.aborted || attempt >= this.policy.maxAttempts || !RETRYABLE.has(e.reason ?? '') || tooLong;

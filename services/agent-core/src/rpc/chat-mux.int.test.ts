@@ -4,11 +4,11 @@ import {
   AgentServiceService,
   AppError,
   ChatMuxClient,
+  ChatRequest,
   createLogger,
   readStream,
   serverStream,
   startGrpcServer,
-  type ChatRequest,
   type ChatResponse,
   type RunningGrpcServer,
 } from '@cliver/common';
@@ -21,7 +21,9 @@ import type { StopTurn } from './chat-turn';
 const log = createLogger({ service: 'test', level: 'silent' });
 
 interface Script {
+  /** ChatMux calls, and Chat calls. */
   calls: number;
+  chatCalls: number;
   started: string[];
   stopped: string[];
   releases: Map<string, () => void>;
@@ -39,7 +41,11 @@ function runner(script: Script) {
     if (kind === 'fail') {
       throw new AppError('resource_exhausted', 'the provider is rate limited', { reason: 'provider_rate_limited', field: 'model', retryAfterMs: 1500 });
     }
-    if (kind === 'wait') {
+    if (kind === 'badevent') {
+      // An int32 field given a fraction: grpc-js could not encode a message with this frame.
+      write({ text: { choiceIndex: 0.5, text: 'odd' } });
+    }
+    if (kind === 'wait' || kind === 'badevent') {
       const reason = await stopped;
       script.stopped.push(req.requestId);
       throw new AppError('unavailable', reason, { reason: 'cancelled' });
@@ -61,16 +67,17 @@ let grpcClient: AgentServiceClient;
 let client: ChatMuxClient;
 
 async function startServer(): Promise<void> {
-  script = { calls: 0, started: [], stopped: [], releases: new Map() };
+  script = { calls: 0, chatCalls: 0, started: [], stopped: [], releases: new Map() };
   const mux = chatMux(log, runner(script));
   const counted = (call: Parameters<typeof mux.handler>[0]) => {
     script.calls++;
     mux.handler(call);
   };
   // Chat (one call per turn) runs the same scripted turns, for the cases both paths share.
-  const chat = serverStream<ChatRequest, ChatResponse>(log, 'Chat', (req, write, call) =>
-    runner(script)(req, write, (stop) => call.once('cancelled', () => stop('the caller cancelled the turn'))),
-  );
+  const chat = serverStream<ChatRequest, ChatResponse>(log, 'Chat', (req, write, call) => {
+    script.chatCalls++;
+    return runner(script)(req, write, (stop) => call.once('cancelled', () => stop('the caller cancelled the turn')));
+  });
   server = await startGrpcServer(`127.0.0.1:${port}`, [{ definition: AgentServiceService, implementation: { chatMux: counted, chat }, drain: mux.drain }], log);
 }
 
@@ -182,7 +189,9 @@ test('when agent-core goes away the turns on the call fail as unavailable, and t
   await startServer();
   const events = await waitFor(() => collect(client.chat(request('back:1'))).catch(() => undefined));
   expect(texts(events)).toEqual(['back:1#0']);
-  expect(script.calls).toBeGreaterThanOrEqual(1);
+  // The restarted server (its counts start at 0) saw one new call, which carried the turn.
+  expect(script.calls).toBe(1);
+  expect(script.started).toEqual(['back:1']);
 });
 
 test('a turn whose caller is already gone is never run, on either path', async () => {
@@ -202,4 +211,43 @@ test('cancelling a Chat call is reported as cancelled, and stops the turn in the
   controller.abort();
   await expect(events.next()).rejects.toMatchObject({ code: 'unavailable', reason: 'cancelled', message: 'the call was cancelled' });
   await waitFor(() => script.stopped.includes('wait-chat'));
+});
+
+describe('one turn that cannot be carried fails alone', () => {
+  const good = Array.from({ length: 20 }, (_, i) => `good${i}:3`);
+  const expectGoodAnswers = (results: Array<PromiseSettledResult<ChatResponse[]>>) =>
+    expect(results.map((r) => (r.status === 'fulfilled' ? texts(r.value) : r.reason))).toEqual(good.map((id) => [0, 1, 2].map((n) => `${id}#${n}`)));
+
+  test('a request that cannot be encoded is refused as invalid_argument; the 20 turns beside it on the call are answered', async () => {
+    // max_tokens is an int32: 2^31 cannot be encoded (the /v1 schema refuses it earlier; this is the last line).
+    const poisoned = ChatRequest.fromPartial({ requestId: 'poison:1', options: { maxTokens: 2 ** 31 } });
+    const turns = good.map((id) => collect(client.chat(request(id))));
+    turns.splice(10, 0, collect(client.chat(poisoned)));
+    const results = await Promise.allSettled(turns);
+    const [refused] = results.splice(10, 1);
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'invalid_argument', reason: 'unencodable_request' } });
+    expect(((refused as PromiseRejectedResult).reason as AppError).message).toMatch(/^The request cannot be passed to agent-core: .*int32/);
+    expectGoodAnswers(results);
+    expect(script.started).not.toContain('poison:1');
+    expect(script.calls).toBe(1);
+  });
+
+  test('an event that cannot be encoded fails its own turn as internal and stops it; the 20 turns beside it are answered', async () => {
+    const turns = good.map((id) => collect(client.chat(request(id))));
+    turns.splice(10, 0, collect(client.chat(request('badevent-x'))));
+    const results = await Promise.allSettled(turns);
+    const [failed] = results.splice(10, 1);
+    expect(failed).toMatchObject({ status: 'rejected', reason: { code: 'internal', reason: 'unencodable_event' } });
+    expectGoodAnswers(results);
+    await waitFor(() => script.stopped.includes('badevent-x'));
+    expect(script.calls).toBe(1);
+  });
+
+  test('a request over 256 KB runs on a Chat call of its own, beside the turns on the shared call', async () => {
+    const big = { ...request('big:1'), systemMessage: 'x'.repeat(300 * 1024) };
+    const [large, ...small] = await Promise.all([collect(client.chat(big)), ...good.map((id) => collect(client.chat(request(id))))]);
+    expect(texts(large)).toEqual(['big:1#0']);
+    expectGoodAnswers(small.map((value) => ({ status: 'fulfilled', value })));
+    expect({ muxCalls: script.calls, chatCalls: script.chatCalls }).toEqual({ muxCalls: 1, chatCalls: 1 });
+  });
 });

@@ -1,8 +1,34 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { AppError, FrameBatch, toTurnError, type ChatMuxRequest, type ChatMuxRequestFrame, type ChatMuxResponse, type ChatMuxResponseFrame, type ChatRequest, type ChatResponse, type Logger } from '@cliver/common';
+import {
+  AgentServiceService,
+  AppError,
+  FrameBatch,
+  toTurnError,
+  type ChatMuxRequest,
+  type ChatMuxRequestFrame,
+  type ChatMuxResponse,
+  type ChatMuxResponseFrame,
+  type ChatRequest,
+  type ChatResponse,
+  type Logger,
+} from '@cliver/common';
 import type { StopTurn } from './chat-turn';
 
 type RunChat = (req: ChatRequest, write: (event: ChatResponse) => void, onStop: (stop: StopTurn) => void) => Promise<void>;
+
+/**
+ * grpc-js encodes a message only when it sends it, and a message it cannot encode ends the whole
+ * call, failing every turn on it. So each frame is tried on its own first (an int64 field given
+ * 1.5, say, from a provider's odd usage numbers), and one that cannot be encoded fails its turn.
+ */
+function encodingError(frame: ChatMuxResponseFrame): Error | undefined {
+  try {
+    AgentServiceService.chatMux.responseSerialize({ frames: [frame] });
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
 
 /**
  * AgentService.ChatMux: many turns on one call. Each turn runs exactly as a Chat call would; a
@@ -16,12 +42,24 @@ export function chatMux(log: Logger, run: RunChat) {
 
   const handler = (call: ServerDuplexStream<ChatMuxRequest, ChatMuxResponse>): void => {
     const running = new Map<number, StopTurn | undefined>();
+    // Running turns that already sent their error frame: whatever they write next is dropped.
+    const failed = new Set<number>();
     let callerDone = false;
     const out = new FrameBatch<ChatMuxResponseFrame>((frames) => {
       if (!call.cancelled && !call.writableEnded) call.write({ frames });
     });
     const send = (frame: ChatMuxResponseFrame) => out.push(frame);
     const fail = (turn: number, err: AppError) => send({ turn, error: toTurnError(err) });
+    const writeEvent = (turn: number, event: ChatResponse) => {
+      if (failed.has(turn)) return;
+      const frame = { turn, event };
+      const err = encodingError(frame);
+      if (err === undefined) return send(frame);
+      log.error({ err, turn, event: Object.keys(event) }, 'chat turn event cannot be encoded');
+      failed.add(turn);
+      fail(turn, new AppError('internal', 'agent-core produced an event it cannot encode', { reason: 'unencodable_event' }));
+      running.get(turn)?.('the turn failed: agent-core produced an event it cannot encode');
+    };
     const endIfIdle = () => {
       if (!(draining || callerDone) || running.size > 0) return;
       idleClosers.delete(endIfIdle);
@@ -40,14 +78,16 @@ export function chatMux(log: Logger, run: RunChat) {
       if (draining) return fail(turn, new AppError('unavailable', 'agent-core is shutting down', { reason: 'shutting_down' }));
       if (running.has(turn)) return fail(turn, new AppError('already_exists', `turn ${turn} is already running on this call`, { field: 'turn' }));
       running.set(turn, undefined);
-      run(frame.start, (event) => send({ turn, event }), (stop) => running.set(turn, stop))
+      run(frame.start, (event) => writeEvent(turn, event), (stop) => running.set(turn, stop))
         .catch((err: unknown) => {
+          if (failed.has(turn)) return;
           const appError = AppError.from(err);
           if (appError.code === 'internal') log.error({ err, method: 'ChatMux' }, 'chat turn failed');
           fail(turn, appError);
         })
         .finally(() => {
           running.delete(turn);
+          failed.delete(turn);
           endIfIdle();
         });
     };

@@ -64,6 +64,7 @@ function toOptions(o: ChatRequest['options']): SamplingOptions {
     frequencyPenalty: o.frequencyPenalty,
     responseFormat: json('options.response_format', o.responseFormatJson) as Record<string, unknown> | undefined,
     toolChoice: json('options.tool_choice', o.toolChoiceJson),
+    parallelToolCalls: o.parallelToolCalls,
     user: o.user || undefined,
   };
 }

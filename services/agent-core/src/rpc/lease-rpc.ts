@@ -1,4 +1,4 @@
-import { AppError, LeaseServiceService, unary, type GrpcService, type Logger } from '@cliver/common';
+import { AppError, grpcService, LeaseServiceService, unary, type GrpcService, type LeaseServiceServer, type Logger } from '@cliver/common';
 import type { LeaseRepo } from '../store/lease-repo';
 
 const MIN_TTL_MS = 1000;
@@ -18,22 +18,19 @@ function requireTtl(ttlMs: number): number {
   return ttlMs;
 }
 
-export function leaseRpc(log: Logger, leases: LeaseRepo, now: () => number): GrpcService {
-  return {
-    definition: LeaseServiceService,
-    implementation: {
-      acquireLease: unary(log, 'AcquireLease', (req: { name: string; holder?: { id: string } & Record<string, unknown>; ttlMs: number }) => {
-        if (!req.holder?.id) throw new AppError('invalid_argument', 'holder.id is required', { field: 'holder.id' });
-        const result = leases.acquire(requireName(req.name), req.holder as never, requireTtl(req.ttlMs), now());
-        return { granted: result.granted, lease: result.lease };
-      }),
-      renewLease: unary(log, 'RenewLease', (req: { name: string; holderId: string; token: number; ttlMs: number }) => ({
-        lease: leases.renew(requireName(req.name), req.holderId, req.token, requireTtl(req.ttlMs), now()),
-      })),
-      releaseLease: unary(log, 'ReleaseLease', (req: { name: string; holderId: string; token: number }) => ({
-        released: leases.release(requireName(req.name), req.holderId, req.token, now()),
-      })),
-      listLeases: unary(log, 'ListLeases', () => ({ leases: leases.list() })),
-    },
-  };
+export function leaseRpc(log: Logger, leases: LeaseRepo, now: () => number): GrpcService<LeaseServiceServer> {
+  return grpcService(LeaseServiceService, {
+    acquireLease: unary(log, 'AcquireLease', (req) => {
+      if (!req.holder?.id) throw new AppError('invalid_argument', 'holder.id is required', { field: 'holder.id' });
+      const result = leases.acquire(requireName(req.name), req.holder, requireTtl(req.ttlMs), now());
+      return { granted: result.granted, lease: result.lease };
+    }),
+    renewLease: unary(log, 'RenewLease', (req) => ({
+      lease: leases.renew(requireName(req.name), req.holderId, req.token, requireTtl(req.ttlMs), now()),
+    })),
+    releaseLease: unary(log, 'ReleaseLease', (req) => ({
+      released: leases.release(requireName(req.name), req.holderId, req.token, now()),
+    })),
+    listLeases: unary(log, 'ListLeases', () => ({ leases: leases.list() })),
+  });
 }

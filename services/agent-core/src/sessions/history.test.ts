@@ -5,7 +5,7 @@ import type { ChatMessage } from '../agent/messages';
 import { openStore } from '../store/db';
 import { prepareHistory, type PrepareHistoryOptions } from './history';
 import { SessionRepo, type Db, type NewTurn } from './session-repo';
-import { countMessage } from './token-counter';
+import { countMessage, countText } from './token-counter';
 
 const T0 = new Date('2026-11-26T13:00:00.000Z');
 // Budget = 70 % of 200 = 140 tokens: ten long turns (~28 tokens each) pass it, a summary plus
@@ -45,6 +45,23 @@ describe('prepareHistory', () => {
     expect(out.compressed).toBe('none');
     expect(out.tokens).toBeLessThanOrEqual(WINDOW * 0.7);
     expect(summarize).not.toHaveBeenCalled();
+  });
+
+  it('counts the system text and tool schemas against the window, not only the conversation', async () => {
+    const { repo, sessionId } = setup(3, (i) => `short ${i}`);
+    const plain = await prepareHistory(options(repo, sessionId, jest.fn()));
+    expect(plain.compressed).toBe('none');
+    // The same short history no longer fits once identity, memory and skills fill the system text
+    // and the tools bring their schemas: summarising starts.
+    const summarize = jest.fn(async () => 'they said short things');
+    const overhead = {
+      system: `You are a test agent. ${'identity and memory text '.repeat(20)}`,
+      tools: [{ name: 'CreateTask', description: 'Creates a task', parameters: { type: 'object', properties: { name: { type: 'string' }, prompt: { type: 'string' } } } }],
+    };
+    const heavy = await prepareHistory({ ...options(repo, sessionId, summarize), overhead });
+    expect(heavy.compressed).toBe('summary');
+    expect(summarize).toHaveBeenCalledTimes(1);
+    expect(heavy.tokens).toBeGreaterThan(countText(overhead.system, 'gpt-4o'));
   });
 
   it('loads only the newest maxTurns turns', async () => {

@@ -1,7 +1,7 @@
 import { AppError } from '@cliver/common';
 import { messageText, type ChatMessage } from '../agent/messages';
 import type { Session, SessionRepo, Turn } from './session-repo';
-import { countMessage, countMessages } from './token-counter';
+import { countMessage, countMessages, countText } from './token-counter';
 
 /** How the history was made to fit: `truncated` means summarising failed and old messages were dropped. */
 export type Compression = 'summary' | 'truncated' | 'none';
@@ -19,13 +19,18 @@ export interface PrepareHistoryOptions {
   summarize: (older: ChatMessage[]) => Promise<string>;
   /** Picks the tokenizer; unknown or absent counts with o200k. */
   model?: string;
+  /**
+   * What goes with every model call besides the conversation: the system text (identity, memory,
+   * skills) and the tool schemas. Counted against the window like the input.
+   */
+  overhead?: { system: string; tools: readonly unknown[] };
 }
 
 export interface PreparedHistory {
   /** What to send before `input`. */
   messages: ChatMessage[];
   compressed: Compression;
-  /** Estimated prompt tokens of `messages` plus `input`. */
+  /** Estimated prompt tokens of `messages`, `input` and the overhead. */
   tokens: number;
   /** Why summarising failed, when it did (the caller logs it). */
   summaryError?: unknown;
@@ -98,14 +103,16 @@ export async function prepareHistory(opts: PrepareHistoryOptions): Promise<Prepa
     });
   }
   const budget = Math.floor(opts.contextWindow * COMPRESS_AT_SHARE);
+  const overheadText = opts.overhead ? `${opts.overhead.system}\n${opts.overhead.tools.length ? JSON.stringify(opts.overhead.tools) : ''}` : '';
   // A token is at least one byte, so the UTF-8 size bounds the count from above: when even that
   // fits, the tokenizer (about 150 MB and a second to build) is not needed at all.
   const bound = loadEntries(opts.repo, session, opts.maxTurns, byteBound);
-  const inputBound = opts.input.reduce((n, m) => n + byteBound(m), 0);
+  const inputBound = opts.input.reduce((n, m) => n + byteBound(m), Buffer.byteLength(overheadText));
   if (sumTokens(bound) + inputBound <= budget) return result(bound, inputBound, 'none');
   const count: Count = (m) => countMessage(m, opts.model);
   const history = loadEntries(opts.repo, session, opts.maxTurns, count);
-  const inputTokens = countMessages(opts.input, opts.model);
+  // The input and the overhead are sent whatever happens: what is left of the budget is history's.
+  const inputTokens = countMessages(opts.input, opts.model) + countText(overheadText, opts.model);
   if (sumTokens(history) + inputTokens <= budget) return result(history, inputTokens, 'none');
   return compress(opts, history, { inputTokens, budget, count });
 }

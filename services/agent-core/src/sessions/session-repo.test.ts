@@ -30,10 +30,11 @@ describe('SessionRepo', () => {
 
   it('gives each IM thread its own session and returns the same one on later messages', () => {
     const { repo } = open();
-    const first = repo.getOrCreateIm('slack:C1:171.1', 'slack', T0);
-    const again = repo.getOrCreateIm('slack:C1:171.1', 'slack', at(5));
-    const otherThread = repo.getOrCreateIm('slack:C1:171.2', 'slack', T0);
-    expect(again).toEqual(first);
+    const first = repo.getOrCreateKeyed('slack:C1:171.1', 'im', 'slack', T0);
+    const again = repo.getOrCreateKeyed('slack:C1:171.1', 'im', 'slack', at(5));
+    const otherThread = repo.getOrCreateKeyed('slack:C1:171.2', 'im', 'slack', T0);
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ ...first, created: false });
     expect(otherThread.id).not.toBe(first.id);
     expect(first).toMatchObject({ source: 'im', imKey: 'slack:C1:171.1', platform: 'slack' });
     expect(repo.findByImKey('slack:C1:171.2')?.id).toBe(otherThread.id);
@@ -95,7 +96,7 @@ describe('SessionRepo', () => {
   it('lists CLI and gateway sessions apart, newest first, with turn counts and paging', () => {
     const { repo } = open();
     const cli = repo.create({ source: 'cli', title: 'cli' }, at(0));
-    const im = repo.getOrCreateIm('discord:9:77', 'discord', at(1));
+    const im = repo.getOrCreateKeyed('discord:9:77', 'im', 'discord', at(1));
     const api = repo.create({ source: 'api' }, at(2));
     const task = repo.create({ source: 'task' }, at(3));
     repo.appendTurns(im.id, [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }], at(4));
@@ -114,14 +115,6 @@ describe('SessionRepo', () => {
     expect(repo.delete(s.id)).toBe(true);
     expect(repo.delete(s.id)).toBe(false);
     expect(db.prepare('SELECT COUNT(*) AS n FROM turns').get()).toEqual({ n: 0 });
-  });
-
-  it('merges option patches and removes keys set to undefined', () => {
-    const { repo } = open();
-    const s = repo.create({ source: 'im', options: { a: 1, b: 'x' } }, T0);
-    expect(repo.setOptions(s.id, { task_name: 'daily', b: undefined }).options).toEqual({ a: 1, task_name: 'daily' });
-    expect(repo.get(s.id)?.options).toEqual({ a: 1, task_name: 'daily' });
-    expect(() => repo.setOptions('gone', {})).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
   it('stores a summary with the last turn it covers without touching updated_at', () => {

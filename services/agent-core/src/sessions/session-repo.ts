@@ -136,6 +136,11 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+// `list` and `count` must filter alike, or a page's `total` would count other sessions.
+function sourceFilter(source: SessionListSource | undefined): string {
+  return source === 'cli' ? "WHERE s.source = 'cli'" : source === 'gateway' ? "WHERE s.source <> 'cli'" : '';
+}
+
 /** Conversation sessions and their turns. Writes that touch several rows run in one transaction. */
 export class SessionRepo {
   constructor(private readonly db: Db) {}
@@ -161,7 +166,7 @@ export class SessionRepo {
         .run(row);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      throw new AppError('already_exists', `an IM session for "${input.imKey}" already exists; use getOrCreateIm to reuse it`, {
+      throw new AppError('already_exists', `an IM session for "${input.imKey}" already exists; use getOrCreateKeyed to reuse it`, {
         reason: 'session_im_key_taken',
         cause: err,
       });
@@ -177,12 +182,6 @@ export class SessionRepo {
   findByImKey(imKey: string): Session | undefined {
     const row = this.db.prepare('SELECT * FROM sessions WHERE im_key = ?').get(imKey) as SessionRow | undefined;
     return row ? toSession(row) : undefined;
-  }
-
-  /** The session of one IM thread, created on its first message. */
-  getOrCreateIm(imKey: string, platform: string, now: Date): Session {
-    const { created: _created, ...session } = this.getOrCreateKeyed(imKey, 'im', platform, now);
-    return session;
   }
 
   /**
@@ -225,7 +224,7 @@ export class SessionRepo {
 
   /** Newest first (by `updated_at`), with the number of turns each has. */
   list(query: ListSessions): SessionListItem[] {
-    const where = query.source === 'cli' ? "WHERE s.source = 'cli'" : query.source === 'gateway' ? "WHERE s.source <> 'cli'" : '';
+    const where = sourceFilter(query.source);
     const rows = this.db
       .prepare(`SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turn_count
         FROM sessions s ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ? OFFSET ?`)
@@ -233,20 +232,28 @@ export class SessionRepo {
     return rows.map((r) => ({ ...toSession(r), turnCount: r.turn_count }));
   }
 
+  /** How many sessions `list` pages through for the same source. */
+  count(query: { source?: SessionListSource }): number {
+    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM sessions s ${sourceFilter(query.source)}`).get() as { n: number };
+    return row.n;
+  }
+
+  /** Runs `work` as one transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  /**
+   * Detaches a keyed session from its key (an IM thread's `/new`): the next message under the key
+   * starts a fresh session, and the old one stays, with its turns, for the portal.
+   */
+  forgetKey(key: string): boolean {
+    return this.db.prepare('UPDATE sessions SET im_key = NULL WHERE im_key = ?').run(key).changes > 0;
+  }
+
   /** Deletes the session and (by cascade) its turns; false if there was none. */
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
-  }
-
-  /** Shallow-merges `patch` into the options; a key set to `undefined` is removed. */
-  setOptions(id: string, patch: SessionOptions): Session {
-    return this.db.transaction((): Session => {
-      const current = this.get(id);
-      if (!current) throw sessionNotFound(id);
-      const options = { ...current.options, ...patch };
-      this.db.prepare('UPDATE sessions SET options_json = ? WHERE id = ?').run(JSON.stringify(options), id);
-      return this.get(id)!;
-    }).immediate();
   }
 
   /** Stores a summary of the turns up to `uptoTurnId`. Not activity: `updated_at` stays. */

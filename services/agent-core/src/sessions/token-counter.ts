@@ -43,11 +43,6 @@ function encoder(encoding: TokenEncoding): Tiktoken {
   return enc;
 }
 
-/** Builds the model's encoder now (about a second for o200k), so the first turn does not wait for it. */
-export function warmTokenCounter(model?: string): void {
-  encoder(encodingForModel(model));
-}
-
 // js-tiktoken's byte-pair merge is quadratic in the length of one regex piece: 8,000 'a's take
 // seconds. Pieces never cross a space/non-space boundary, so only long runs of either can be
 // slow; those are encoded in short slices, each boundary adding at most one token to the count.

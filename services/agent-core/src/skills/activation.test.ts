@@ -7,7 +7,7 @@ import type { Skill } from './skill-catalog';
 const ctx: ToolContext = { surface: 'cli', signal: new AbortController().signal };
 
 function skill(name: string, allowedTools: string[] = [], body = `Do ${name}.`): Skill {
-  return { name, description: `${name} skill`, source: 'global', path: `/home/skills/${name}/SKILL.md`, allowedTools, body, metadata: {} };
+  return { name, description: `${name} skill`, source: 'global', path: `/skills-root/${name}/SKILL.md`, allowedTools, body, metadata: {} };
 }
 
 function tool(name: string): Tool {
@@ -58,7 +58,7 @@ describe('Skill tool', () => {
     const active = new ActiveSkills([skill('review')]);
     const result = await skillTool(catalog, active).execute({ name: 'release-notes' }, ctx);
     expect(result).toContain('# Skill: release-notes\n\n# Release notes\n\nGroup changes.');
-    expect(result).toContain('/home/skills/release-notes');
+    expect(result).toContain('/skills-root/release-notes');
     expect(active.list().map((s) => s.name)).toEqual(['review', 'release-notes']);
     expect(names(restrictTools(tools, active.list()))).toEqual(['Read', 'Grep', 'Skill']);
   });

@@ -2,8 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SkillCatalog, skillRoots, type SkillCatalogOptions } from './skill-catalog';
-
-const FIXTURE_HOME = '/work/shared/fixtures/cliver';
+import { FIXTURE_HOME, waitFor } from '@cliver/testkit';
 
 let base: string;
 let options: SkillCatalogOptions;
@@ -13,15 +12,6 @@ function writeSkill(root: string, folder: string, frontmatter: string, body = 'I
   const path = join(root, folder, 'SKILL.md');
   writeFileSync(path, `---\n${frontmatter}\n---\n${body}\n`);
   return path;
-}
-
-/** Polls a condition every 20 ms for at most `timeoutMs`: file watching has no exact moment to wait for. */
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeEach(() => {
@@ -105,9 +95,9 @@ describe('SkillCatalog', () => {
     const stop = catalog.watch();
     try {
       writeSkill(root, 'fresh', 'name: fresh\ndescription: first');
-      await until(() => catalog.get('fresh') !== undefined);
+      await waitFor(() => catalog.get('fresh') !== undefined, { timeoutMs: 5000, intervalMs: 20, what: 'the new skill to be loaded' });
       writeSkill(root, 'fresh', 'name: fresh\ndescription: second');
-      await until(() => catalog.get('fresh')?.description === 'second');
+      await waitFor(() => catalog.get('fresh')?.description === 'second', { timeoutMs: 5000, intervalMs: 20, what: 'the edited skill to be reloaded' });
     } finally {
       stop();
     }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { thrownAppError } from '@cliver/testkit';
+import { join } from 'node:path';
+import { thrownAppError, FIXTURE_HOME } from '@cliver/testkit';
 import { parseSkillFile } from './skill-file';
 
-const FIXTURE = '/work/shared/fixtures/cliver/skills/release-notes/SKILL.md';
+const FIXTURE = join(FIXTURE_HOME, 'skills', 'release-notes', 'SKILL.md');
 
 describe('parseSkillFile', () => {
   it('reads the fixture skill of the original CLIver unchanged', () => {

@@ -36,17 +36,36 @@ describe('LeaseRepo', () => {
     expect(leases.acquire('scheduler', holder('b'), TTL, 1001)).toMatchObject({ granted: true, lease: { token: 2 } });
   });
 
-  it('keeps the token when the holder acquires again, and renews it', () => {
+  it('keeps the token when the holder acquires again while its lease is live, and renews it', () => {
     const leases = repo();
     leases.acquire('scheduler', holder('a'), TTL, 1000);
     expect(leases.acquire('scheduler', holder('a'), TTL, 2000).lease.token).toBe(1);
     expect(leases.renew('scheduler', 'a', 1, TTL, 5000).expiresAtMs).toBe(13_000);
   });
 
-  it('lets a holder renew past expiry when nobody took over', () => {
+  it('refuses a renewal after expiry with reason lease_lost, even when nobody took over', () => {
     const leases = repo();
     leases.acquire('scheduler', holder('a'), TTL, 1000);
-    expect(leases.renew('scheduler', 'a', 1, TTL, 20_000).expiresAtMs).toBe(28_000);
+    expect(() => leases.renew('scheduler', 'a', 1, TTL, 9000)).toThrow(
+      expect.objectContaining({ code: 'failed_precondition', reason: 'lease_lost', message: expect.stringContaining('expired 0 ms before this renewal') }),
+    );
+    expect(() => leases.renew('scheduler', 'a', 1, TTL, 16_000)).toThrow(expect.objectContaining({ reason: 'lease_lost' }));
+  });
+
+  it('gives a holder that lost its lease to expiry (a paused process) a higher token when it acquires again', () => {
+    const leases = repo();
+    leases.acquire('scheduler', holder('a'), TTL, 1000);
+    // Paused from 1000 to 16_000: the lease lapsed at 9000 and nobody else asked for it.
+    expect(leases.acquire('scheduler', holder('a'), TTL, 16_000)).toMatchObject({ granted: true, lease: { token: 2, acquiredAtMs: 16_000, holder: { id: 'a' } } });
+    expect(() => leases.checkFence('scheduler', 'a', 1, 16_001)).toThrow(expect.objectContaining({ reason: 'stale_fencing_token' }));
+    expect(() => leases.checkFence('scheduler', 'a', 2, 16_001)).not.toThrow();
+  });
+
+  it('gives a holder that released its lease a higher token when it acquires again', () => {
+    const leases = repo();
+    leases.acquire('scheduler', holder('a'), TTL, 1000);
+    leases.release('scheduler', 'a', 1, 2000);
+    expect(leases.acquire('scheduler', holder('a'), TTL, 2001)).toMatchObject({ granted: true, lease: { token: 2 } });
   });
 
   it('refuses the renewal of a deposed holder with reason lease_lost', () => {

@@ -80,19 +80,37 @@ export class LeaseRepo {
     return !!lease?.holder && lease.expiresAtMs > nowMs && !this.isHolderDead(lease.holder);
   }
 
+  /**
+   * Grants a free, expired or dead holder's lease with the next token. A holder asking again
+   * while its lease is live (a retried call) keeps its token; one whose lease expired or was
+   * released gets a new one, like anybody else: whatever it did with the old token may have
+   * raced another holder, or nobody, and the fence must tell the two apart.
+   */
   acquire(name: string, holder: LeaseHolder, ttlMs: number, nowMs: number): AcquireResult {
     return this.db.transaction((): AcquireResult => {
       const current = this.get(name);
-      if (current?.holder?.id === holder.id) return { granted: true, lease: this.write(name, current.token, holder, current.acquiredAtMs, nowMs, ttlMs) };
+      if (current?.holder?.id === holder.id && current.expiresAtMs > nowMs) {
+        return { granted: true, lease: this.write(name, current.token, holder, current.acquiredAtMs, nowMs, ttlMs) };
+      }
       if (this.isHeld(current, nowMs)) return { granted: false, lease: current! };
       return { granted: true, lease: this.write(name, (current?.token ?? 0) + 1, holder, nowMs, nowMs, ttlMs) };
     }).immediate();
   }
 
-  /** Extends the caller's lease. It still holds it if nobody took it over, even past expiry. */
+  /**
+   * Extends the caller's live lease. Past expiry it is lost (reason `lease_lost`) even if nobody
+   * took it over: the holder stops acting and acquires again, which gives it a new token.
+   */
   renew(name: string, holderId: string, token: number, ttlMs: number, nowMs: number): Lease {
     return this.db.transaction((): Lease => {
       const current = this.requireHolder(name, holderId, token, 'lease_lost');
+      if (current.expiresAtMs <= nowMs) {
+        throw new AppError(
+          'failed_precondition',
+          `lease "${name}" (token ${token}) expired ${nowMs - current.expiresAtMs} ms before this renewal; stop acting and acquire it again for a new token`,
+          { reason: 'lease_lost' },
+        );
+      }
       return this.write(name, token, current.holder!, current.acquiredAtMs, nowMs, ttlMs);
     }).immediate();
   }

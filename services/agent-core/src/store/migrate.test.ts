@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import { migrate, schemaVersion } from './migrate';
 import { openStore } from './db';
@@ -17,7 +17,7 @@ function columns(db: Database.Database, table: string): string[] {
 describe('migrations', () => {
   it('bring an empty database to the newest version with gateway.md tables', () => {
     const { db, migration } = openStore(tempDb());
-    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases', '0003-sessions'] });
+    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases', '0003-sessions', '0004-messaging'] });
     expect(columns(db, 'tasks')).toEqual([
       'name', 'yaml_path', 'session_id', 'created_at', 'updated_at', 'origin_source', 'origin_platform',
       'origin_channel_id', 'origin_thread_id', 'origin_user_id', 'state_status', 'state_suspend_reason',
@@ -39,10 +39,10 @@ describe('migrations', () => {
 
     const { db, migration } = openStore(file);
     expect(migration.from).toBe(MIGRATIONS.length - 1);
-    expect(migration.applied).toEqual(['0003-sessions']);
+    expect(migration.applied).toEqual(['0004-messaging']);
     expect(db.prepare('SELECT task_name, execution_id FROM task_runs').all()).toEqual([{ task_name: 'daily', execution_id: 'ab12cd34' }]);
-    expect(columns(db, 'sessions')).toContain('summary_upto_turn');
-    expect(columns(db, 'turns')).toContain('session_id');
+    expect(columns(db, 'inbound_messages')).toContain('conversation');
+    expect(columns(db, 'outbox_chunks')).toContain('platform_message_id');
     db.close();
   });
 
@@ -60,7 +60,7 @@ describe('migrations', () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from-the-future', 'x')").run();
     db.close();
     expect(() => openStore(file)).toThrow(
-      `${file} has schema version 99, but this CLIver Gateway knows only up to 3. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
+      `${file} has schema version 99, but this CLIver Gateway knows only up to 4. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
     );
     const after = new Database(file);
     expect(schemaVersion(after)).toBe(99);
@@ -69,9 +69,33 @@ describe('migrations', () => {
 
   it('rolls back a migration that fails halfway, recording nothing', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: 4, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
+    const broken = [...MIGRATIONS, { version: 5, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(4);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't3'").get()).toBeUndefined();
+  });
+});
+
+describe('the store files', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  it('are created for the owner only: folder 0700, database and its WAL files 0600', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cliver-db-')), 'agent', 'gateway.db');
+    const { db } = openStore(file);
+    db.prepare('CREATE TABLE t (x)').run();
+    expect(modeOf(dirname(file))).toBe(0o700);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(f)).toBe(0o600);
+    db.close();
+  });
+
+  it('are tightened when an older version left them readable by others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cliver-db-'));
+    const file = join(dir, 'gateway.db');
+    openStore(file).db.close();
+    chmodSync(dir, 0o755);
+    chmodSync(file, 0o644);
+    const { db } = openStore(file);
+    expect([modeOf(dir), modeOf(file)]).toEqual([0o700, 0o600]);
+    db.close();
   });
 });

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppError } from '@cliver/common';
-import { thrownAppError } from '@cliver/testkit';
+import { thrownAppError, FIXTURE_HOME } from '@cliver/testkit';
 import { formatTaskProblem, parseTaskYaml, taskTrigger, validateTaskSpec } from './task-spec';
 
-const FIXTURES = '/work/shared/fixtures/cliver/CLIver/tasks';
+const FIXTURES = join(FIXTURE_HOME, 'CLIver', 'tasks');
 
 function errorOf(text: string, file = 'tasks/x.yaml'): AppError {
   return thrownAppError(() => parseTaskYaml(text, file));

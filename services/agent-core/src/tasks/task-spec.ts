@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import { AppError, describeZodIssue, suggestKey } from '@cliver/common';
+import { AppError, describeZodIssue, isTimeZone, suggestKey } from '@cliver/common';
 import { validateCron } from './cron-syntax';
 import { isIsoDateTime } from './iso-datetime';
 import { parseYamlText } from './yaml-text';
@@ -10,15 +10,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** Whether `name` can be a task name (and so a file stem: no dots, slashes or spaces). */
 export function isTaskName(name: string): boolean {
   return NAME.test(name) && name.length <= 64;
-}
-
-function timeZoneExists(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A custom issue that reads like the built-in ones: `expected <what>, got <value>`. */
@@ -54,7 +45,7 @@ const RunAt = z.string().superRefine((value, ctx) => {
 });
 
 const TimeZone = z.string().superRefine((value, ctx) => {
-  if (!timeZoneExists(value)) expectIssue(ctx, 'an IANA time zone such as "Asia/Shanghai"');
+  if (!isTimeZone(value)) expectIssue(ctx, 'an IANA time zone such as "Asia/Shanghai"');
 });
 
 /** Where a task came from and where its results go back to (cliver-formats.md §3). */

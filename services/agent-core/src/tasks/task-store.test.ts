@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { thrownAppError } from '@cliver/testkit';
+import { thrownAppError, FIXTURE_HOME } from '@cliver/testkit';
 import { openStore } from '../store/db';
 import { TaskStore } from './task-store';
 
-const FIXTURES = '/work/shared/fixtures/cliver/CLIver/tasks';
+const FIXTURES = join(FIXTURE_HOME, 'CLIver', 'tasks');
 // 14:30 in Shanghai: stored timestamps carry the +08:00 offset.
 const NOW = new Date('2026-04-25T06:30:00Z');
 const STAMP = '2026-04-25T14:30:00+08:00';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ChatRequest, agentCoreClients, closeClients, EXIT, internalAddress, ProtoSurface, readStream, type ChatResponse } from '@cliver/common';
-import { cliContext, complain, type GlobalFlags } from './cli-context';
+import { cliContext, complain, internalKeyOf, type GlobalFlags } from './cli-context';
 
 export interface ChatFlags extends GlobalFlags {
   session?: string;
@@ -17,7 +17,7 @@ function onEvent(e: ChatResponse, out: NodeJS.WriteStream): void {
 export async function chat(prompt: string, flags: ChatFlags): Promise<number> {
   const ctx = cliContext(flags);
   const address = internalAddress(ctx.config, 'agent-core');
-  const clients = agentCoreClients(address);
+  const clients = agentCoreClients(address, internalKeyOf(ctx));
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);

@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, EXIT, formatConfigProblem, loadConfig, resolvePaths, writeStarterConfig, type Config, type GatewayPaths } from '@cliver/common';
+import {
+  ConfigError,
+  EXIT,
+  formatConfigProblem,
+  loadConfig,
+  loadInternalKey,
+  resolvePaths,
+  writeStarterConfig,
+  type Config,
+  type GatewayPaths,
+} from '@cliver/common';
 
 export interface GlobalFlags {
   agent?: string;
@@ -20,10 +30,12 @@ export const say = (line: string): void => void process.stdout.write(`${line}\n`
 export const complain = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /**
- * Loads config.yaml as the services will. With `createIfMissing` (gateway start), a fresh machine
- * gets a commented starter config in $CLIVER_CONF_DIR first.
+ * Loads config.yaml as the services will. `gateway start` (`forStart`) creates a commented starter
+ * config on a fresh machine first, and prints the config's warnings: once per start, by the one
+ * process that starts everything, not again by each service or by every status and stop.
  */
-export function cliContext(flags: GlobalFlags, createIfMissing = false): CliContext {
+export function cliContext(flags: GlobalFlags, forStart = false): CliContext {
+  const createIfMissing = forStart;
   try {
     const first = resolvePaths(flags, process.env);
     if (createIfMissing && !flags.config && !existsSync(first.configFile)) {
@@ -36,8 +48,23 @@ export function cliContext(flags: GlobalFlags, createIfMissing = false): CliCont
       homeEnvFile: join(homedir(), '.env'),
       cwdEnvFile: resolve('.env'),
     });
-    for (const w of warnings) complain(`warning: ${formatConfigProblem(w)}`);
+    if (forStart) for (const w of warnings) complain(`warning: ${formatConfigProblem(w)}`);
     return { config, paths: resolvePaths(flags, process.env, config.default_agent_name), flags };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) complain(formatConfigProblem(p));
+    process.exit(EXIT.CONFIG);
+  }
+}
+
+/**
+ * The gateway's internal key, as its services find it (service/internal-key.ts), for the CLI's
+ * own gRPC calls. With `create` (gateway start) a missing key file is generated before the
+ * services start; otherwise undefined means no gateway ever ran here, and calls go without it.
+ */
+export function internalKeyOf(ctx: CliContext, create = false): string | undefined {
+  try {
+    return loadInternalKey(process.env, ctx.paths, { create })?.value;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) complain(formatConfigProblem(p));

@@ -5,12 +5,25 @@ import { createLogger, EXIT } from '@cliver/common';
 import { readRuntimeInfo, runtimeFile } from '../supervisor/runtime-file';
 import { Supervisor } from '../supervisor/supervisor';
 import { waitFor } from '../supervisor/wait-for';
-import { childArgs, cliContext, complain, logFileOf, say, type GlobalFlags } from './cli-context';
+import { childArgs, cliContext, complain, internalKeyOf, logFileOf, say, type GlobalFlags } from './cli-context';
 
 /** Foreground: run the supervisor in this process until it is stopped. */
 export async function gatewayStart(flags: GlobalFlags): Promise<number> {
   const ctx = cliContext(flags, true);
+  // The gateway a person started is its supervisor: name that process, not one of its services.
+  // (Without a runtime file, e.g. services started alone, agent-core's lease names its holder.)
+  const running = readRuntimeInfo(runtimeFile(ctx.paths.agentDir));
+  if (running) {
+    complain(
+      `Another gateway is already running: supervisor pid ${running.pid} on ${running.host} since ${new Date(running.startedAtMs).toISOString()}, at ${running.url}. ` +
+        'Stop it with `cliver gateway stop`, or see `cliver gateway status`.',
+    );
+    return EXIT.LEASE_HELD;
+  }
   const log = createLogger({ service: 'supervisor', level: (flags.logLevel ?? 'info') as never });
+  // Made here, before the services start, so that they all read one key (they would agree anyway:
+  // the file is created atomically by whoever comes first).
+  internalKeyOf(ctx, true);
   const supervisor = new Supervisor({
     config: ctx.config,
     paths: ctx.paths,

@@ -30,10 +30,10 @@ export interface GatewayState {
 
 const DEADLINE_MS = 1500;
 
-async function probe(service: ServiceName, address: string): Promise<ServiceState> {
-  const client = serviceInfoClient(address);
+async function probe(service: ServiceName, address: string, internalKey: string | undefined): Promise<ServiceState> {
+  const client = serviceInfoClient(address, internalKey);
   try {
-    const [health, res] = await Promise.all([checkHealth(address, DEADLINE_MS), call(client, client.getServiceInfo, {}, DEADLINE_MS)]);
+    const [health, res] = await Promise.all([checkHealth(address, DEADLINE_MS, internalKey), call(client, client.getServiceInfo, {}, DEADLINE_MS)]);
     return { service, address, healthy: health === 'SERVING', info: res.info };
   } catch (err) {
     return { service, address, healthy: false, error: (err as Error).message };
@@ -42,11 +42,11 @@ async function probe(service: ServiceName, address: string): Promise<ServiceStat
   }
 }
 
-/** Asks every service at its configured address; nothing is read from files. */
-export async function collectStatus(config: Config): Promise<GatewayState> {
-  const services = await Promise.all(SERVICE_NAMES.map((s) => probe(s, internalAddress(config, s))));
-  const core = agentCoreClients(internalAddress(config, 'agent-core'));
-  const host = adapterHostClients(internalAddress(config, 'adapter-host'));
+/** Asks every service at its configured address, with the gateway's internal key. */
+export async function collectStatus(config: Config, internalKey: string | undefined): Promise<GatewayState> {
+  const services = await Promise.all(SERVICE_NAMES.map((s) => probe(s, internalAddress(config, s), internalKey)));
+  const core = agentCoreClients(internalAddress(config, 'agent-core'), internalKey);
+  const host = adapterHostClients(internalAddress(config, 'adapter-host'), internalKey);
   try {
     const [coreStatus, adapters] = await Promise.allSettled([
       call(core.core, core.core.getCoreStatus, {}, DEADLINE_MS),

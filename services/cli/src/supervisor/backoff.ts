@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '@cliver/common';
+
 /**
  * Restart delays for a crashing child: 0.5 s doubling to 10 s; a child that stayed up for a
  * while starts again from the bottom, so one crash a day never waits long.
@@ -13,8 +15,7 @@ export class RestartBackoff {
 
   nextDelayMs(uptimeMs: number): number {
     if (uptimeMs >= this.healthyAfterMs) this.failures = 0;
-    const delay = Math.min(this.maxMs, this.baseMs * 2 ** this.failures);
     this.failures += 1;
-    return delay;
+    return backoffDelayMs(this.failures, { baseMs: this.baseMs, maxMs: this.maxMs });
   }
 }

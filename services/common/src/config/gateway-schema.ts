@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CustomIssueParams } from '../validation/describe-issue';
-import { absoluteUrl, hostPort, numeric, stringish } from './scalars';
+import { absoluteUrl, boolish, hostPort, numeric, stringish } from './scalars';
 import { secret } from './secret-tag';
 import { keyPolicies } from './unknown-keys';
 
@@ -10,6 +10,17 @@ export type BuiltinPlatformType = (typeof BUILTIN_PLATFORM_TYPES)[number];
 
 /** `my_pkg.my_module.MyAdapter`: a module path and a class name, as the original loaded them. */
 const CUSTOM_ADAPTER_PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/;
+/**
+ * Ours: a JS module that exports an adapter: `./my-adapter.js` (relative to config.yaml), an
+ * absolute path, or a scoped package `@scope/name`. A bare word is not taken as a package, so a
+ * typo such as "telgram" is still reported.
+ */
+const ADAPTER_MODULE = /^(?:\.{1,2}\/|\/)\S+$|^@[\w.-]+\/[\w.-]+$/;
+
+/** Whether `type` names a JS adapter module (see ADAPTER_MODULE). */
+export function isAdapterModule(type: string): boolean {
+  return ADAPTER_MODULE.test(type);
+}
 
 /** What each built-in type cannot start without, and what the reader should put there. */
 const REQUIRED_PLATFORM_KEYS: Record<BuiltinPlatformType, Record<string, string>> = {
@@ -44,15 +55,17 @@ export const Platform = z
     verification_token: secretString().optional(),
     encrypt_key: secretString().optional(),
     mode: z.enum(['webhook', 'ws']).optional(),
+    /** In groups, answer only messages that mention the bot (or reply to it); DMs are always answered. */
+    require_mention: boolish().default(false),
   })
   .superRefine(
     (platform, ctx) => {
       const { type } = platform as { type?: unknown };
       if (typeof type !== 'string' || type === '') return;
       if (!isBuiltinPlatformType(type)) {
-        if (CUSTOM_ADAPTER_PATH.test(type)) return;
+        if (CUSTOM_ADAPTER_PATH.test(type) || ADAPTER_MODULE.test(type)) return;
         const params: CustomIssueParams = {
-          expected: `one of ${BUILTIN_PLATFORM_TYPES.join(', ')} or a custom adapter path such as my_pkg.my_module.MyAdapter`,
+          expected: `one of ${BUILTIN_PLATFORM_TYPES.join(', ')} or a custom adapter module such as ./my-adapter.js or @scope/adapter`,
         };
         ctx.addIssue({ code: 'custom', path: ['type'], message: 'unknown platform type', params });
         return;
@@ -82,10 +95,17 @@ export type InternalAddresses = z.infer<typeof InternalAddresses>;
 export const Gateway = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: numeric(z.number().int().min(1).max(65535)).default(8321),
-  /** Bearer key for /v1/*; unset means /v1 is closed. */
+  /**
+   * Bearer key for /v1/*. Unset: /v1 accepts any key (or none), and gateway-api refuses to
+   * listen on anything but loopback, so only programs on this machine can reach it.
+   */
   api_key: secretString().optional(),
   admin_username: stringish(z.string().min(1)).default('admin'),
-  /** Unset: the first start generates one, prints it once and stores only its hash (DESIGN.md). */
+  /**
+   * Password of the admin portal (not served by this version yet). Accepted now so that an
+   * existing config loads; when the portal is there, leaving it unset will make its first start
+   * generate one, print it once and store only its hash (DESIGN.md).
+   */
   admin_password: secretString().optional(),
   /** Unset means `<home>/gateway.log`. */
   log_file: z.string().min(1).optional(),

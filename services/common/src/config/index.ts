@@ -20,7 +20,7 @@ export {
   KNOWN_PROVIDER_TYPES,
   MCP_TRANSPORTS,
 } from './schema';
-export { Gateway, Platform, InternalAddresses, BUILTIN_PLATFORM_TYPES, isBuiltinPlatformType } from './gateway-schema';
+export { Gateway, Platform, InternalAddresses, BUILTIN_PLATFORM_TYPES, isBuiltinPlatformType, isAdapterModule } from './gateway-schema';
 export type { BuiltinPlatformType } from './gateway-schema';
 
 // Models (lookup by id or unique short name)

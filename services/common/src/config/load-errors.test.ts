@@ -43,7 +43,7 @@ describe('loadConfig rejects a bad config with a located message', () => {
     ['discord without token', ['gateway:', '  platforms:', '    dc:', '      type: discord'], {},
       ['config.yaml:3 gateway.platforms.dc.token: is required for type discord (the bot token from the Discord Developer Portal)']],
     ['an unknown platform type', ['gateway:', '  platforms:', '    tg:', '      type: telegarm'], {},
-      ['config.yaml:4 gateway.platforms.tg.type: expected one of telegram, discord, slack, feishu or a custom adapter path such as my_pkg.my_module.MyAdapter, got "telegarm"']],
+      ['config.yaml:4 gateway.platforms.tg.type: expected one of telegram, discord, slack, feishu or a custom adapter module such as ./my-adapter.js or @scope/adapter, got "telegarm"']],
     ['an unknown MCP transport', ['mcpServers:', '  fs:', '    transport: grpc', '    command: npx'], {},
       ['config.yaml:3 mcpServers.fs.transport: expected one of stdio, sse, streamable_http, websocket, got "grpc"']],
     ['a stdio MCP server without command', ['mcpServers:', '  fs:', '    transport: stdio'], {},

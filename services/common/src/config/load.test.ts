@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadConfig } from './load';
 import { formatConfigProblem } from './problem';
 import { starterConfigText, writeStarterConfig } from './starter';
+import { FIXTURE_HOME } from '@cliver/testkit';
 
-const FIXTURE = '/work/shared/fixtures/cliver/config.yaml';
+const FIXTURE = join(FIXTURE_HOME, 'config.yaml');
 const FIXTURE_ENV = {
   OPENAI_API_KEY: 'sk-test-openai-0000',
   CLIVER_API_KEY: 'cliver-key',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CustomIssueParams } from '../validation/describe-issue';
+import { isTimeZone } from '../time/time-zone';
 
 // Templates always render to strings, and the original (pydantic, lax mode) accepted "8321" for
 // an int and 123 for a string. These preprocessors keep both forms loading.
@@ -45,16 +46,6 @@ export function hostPort() {
     const port = match ? Number(match[2]) : 0;
     if (!match || port < 1 || port > 65535) failWith(ctx, 'host:port such as "127.0.0.1:8331"');
   });
-}
-
-/** Whether the runtime's time-zone database knows `name` (IANA, e.g. "Asia/Shanghai"). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** An IANA time zone name, checked against the runtime's Intl database. */

@@ -19,7 +19,7 @@ describe('Config defaults', () => {
       lease_ttl_seconds: 8,
       trusted_proxies: ['loopback'],
     });
-    expect(config.agent).toEqual({ max_iterations: 20, provider_timeout_seconds: 120 });
+    expect(config.agent).toEqual({ max_iterations: 20, provider_timeout_seconds: 120, max_parallel_conversations: 4 });
     expect(config.session).toEqual({ max_sessions: 300, max_turns_per_session: 100, max_age_days: 30 });
     expect(config.default_agent_name).toBe('CLIver');
   });

@@ -98,6 +98,12 @@ export type McpServer = z.infer<typeof McpServer>;
 /** Session retention; cleanup runs at start and then periodically. */
 export const Session = z.object({
   max_sessions: positiveInt().default(300),
+  /**
+   * Turns kept per session, counted as the original counts them and as the portal's `turn_count`
+   * shows them: one turn is one message, the user's or the assistant's (so 100 keeps the last 50
+   * exchanges). Older turns are deleted; the model gets at most this many, fewer when the context
+   * window is tight.
+   */
   max_turns_per_session: positiveInt().default(100),
   max_age_days: positiveInt().default(30),
 });
@@ -107,7 +113,16 @@ export type Session = z.infer<typeof Session>;
 export const AgentLoop = z.object({
   /** Model calls per turn before the loop stops with a clear message. */
   max_iterations: positiveInt().default(20),
-  /** How long one provider request may take before it fails with deadline_exceeded. */
+  /**
+   * Chat conversations whose turns run at the same time; messages of one conversation always
+   * run one after the other, in the order they arrived.
+   */
+  max_parallel_conversations: positiveInt().default(4),
+  /**
+   * How long a provider may keep one request waiting, for its answer to start or, while it
+   * streams, for the next piece, before the request fails with deadline_exceeded. A timed-out
+   * request is not retried: it may still be running (and billed) at the provider.
+   */
   provider_timeout_seconds: positiveInt().default(120),
 });
 export type AgentLoop = z.infer<typeof AgentLoop>;

@@ -10,9 +10,11 @@ gateway:
   # Loopback only. To reach the gateway from elsewhere, put a TLS reverse proxy in front of it.
   host: 127.0.0.1
   port: 8321
-  # Bearer key for the OpenAI-compatible API under /v1; without it /v1 stays closed.
+  # Bearer key for the OpenAI-compatible API under /v1. Without it, /v1 answers any local program
+  # (any key or none), and the gateway refuses to listen on anything but loopback.
   # api_key: "{{ env.CLIVER_API_KEY }}"
-  # Admin portal login at /admin; without a password the portal stays closed.
+  # Admin portal login at /admin (the portal comes in a later version; it will always require a
+  # login, and without a password its first start will generate one and print it once).
   # admin_username: admin
   # admin_password: "{{ env.CLIVER_ADMIN_PASSWORD }}"
   # Chat platforms; the map key is the adapter's name.
@@ -57,7 +59,7 @@ gateway:
 # Conversation retention (the schema has defaults; set these only to change them).
 # session:
 #   max_sessions: 500
-#   max_turns_per_session: 200
+#   max_turns_per_session: 200      # messages (user or assistant) kept per conversation
 #   max_age_days: 60
 
 # timezone: Asia/Shanghai           # IANA zone for tasks; unset: the host's zone

@@ -25,11 +25,17 @@ export function retryAfterSeconds(err: AppError): number | undefined {
   return Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000));
 }
 
+// Every deadline_exceeded (a provider, an MCP tool, an internal call) answers the same `code`, so
+// a client can tell "too slow, try again later or ask for less" from a failure without
+// knowing our reasons; the reason still travels in gRPC trailers and the logs.
+const TIMEOUT_CODE = 'timeout';
+
 /** The HTTP status and OpenAI error body for an AppError (STYLE.md §4's table, once). */
 export function toOpenAiError(err: AppError, requestId?: string): { status: number; body: OpenAiErrorBody } {
   const message = err.code === 'internal' ? `internal error${requestId ? ` (request ${requestId})` : ''}` : err.message;
+  const code = err.code === 'deadline_exceeded' ? TIMEOUT_CODE : (err.reason ?? null);
   return {
     status: err.reason === 'payload_too_large' ? 413 : HTTP_STATUS[err.code],
-    body: { error: { message, type: TYPES[err.code], param: err.field ?? null, code: err.reason ?? null } },
+    body: { error: { message, type: TYPES[err.code], param: err.field ?? null, code } },
   };
 }

@@ -1,10 +1,39 @@
 import { Metadata, type ClientDuplexStream } from '@grpc/grpc-js';
-import type { AgentServiceClient, ChatMuxRequest, ChatMuxRequestFrame, ChatMuxResponse, ChatMuxResponseFrame, ChatRequest, ChatResponse } from '../gen/cliver/v1/agent';
+import {
+  AgentServiceService,
+  ChatMuxRequest,
+  type AgentServiceClient,
+  type ChatMuxRequestFrame,
+  type ChatMuxResponse,
+  type ChatMuxResponseFrame,
+  type ChatRequest,
+  type ChatResponse,
+} from '../gen/cliver/v1/agent';
 import { AppError } from '../errors/app-error';
 import { fromGrpcError, fromTurnError } from '../errors/grpc';
+import { readStream } from './call';
 import { FrameBatch } from './frame-batch';
 
 const cancelled = () => new AppError('unavailable', 'the turn was cancelled', { reason: 'cancelled' });
+
+// A turn whose start frame is larger (inline images) gets a Chat call of its own: it holds up no
+// other turn while it crosses, and a request too large for gRPC fails alone.
+const MAX_SHARED_FRAME_BYTES = 256 * 1024;
+
+/**
+ * One frame as a ChatMuxRequest of its own. The frames field is repeated, so the encodings of
+ * several such requests, concatenated, are one request with all their frames: each frame is
+ * encoded exactly once, before it joins a batch. A frame that cannot be encoded (an int32 field
+ * given 2^31) fails only its own turn, here; grpc-js, left to encode the batch, would cancel the
+ * whole call and every other turn on it.
+ */
+function encodeFrame(frame: ChatMuxRequestFrame): Uint8Array {
+  try {
+    return ChatMuxRequest.encode({ frames: [frame] }).finish();
+  } catch (err) {
+    throw new AppError('invalid_argument', `The request cannot be passed to agent-core: ${(err as Error).message}.`, { reason: 'unencodable_request', cause: err });
+  }
+}
 
 /** The events of one turn as they arrive, until `done` or an error. */
 class TurnQueue {
@@ -42,11 +71,11 @@ class TurnQueue {
 class MuxCall {
   private readonly turns = new Map<number, TurnQueue>();
   private nextTurn = 0;
-  private readonly out: FrameBatch<ChatMuxRequestFrame>;
+  private readonly out: FrameBatch<Uint8Array>;
   open = true;
 
-  constructor(private readonly call: ClientDuplexStream<ChatMuxRequest, ChatMuxResponse>, onOver: () => void) {
-    this.out = new FrameBatch((frames) => this.open && call.write({ frames }));
+  constructor(private readonly call: ClientDuplexStream<Buffer, ChatMuxResponse>, onOver: () => void) {
+    this.out = new FrameBatch((frames) => this.open && call.write(Buffer.concat(frames)));
     const receive = (frame: ChatMuxResponseFrame) => {
       const queue = this.turns.get(frame.turn);
       if (!queue) return; // a turn this side already gave up
@@ -70,19 +99,25 @@ class MuxCall {
     });
   }
 
-  start(request: ChatRequest): { turn: number; queue: TurnQueue } {
+  /**
+   * Starts a turn on this call; undefined when its request is too large to share the call.
+   * Throws invalid_argument when the request cannot be encoded.
+   */
+  start(request: ChatRequest): { turn: number; queue: TurnQueue } | undefined {
     do this.nextTurn = (this.nextTurn + 1) >>> 0;
     while (this.turns.has(this.nextTurn));
     const turn = this.nextTurn;
+    const frame = encodeFrame({ turn, start: request });
+    if (frame.length > MAX_SHARED_FRAME_BYTES) return undefined;
     const queue = new TurnQueue();
     this.turns.set(turn, queue);
-    this.out.push({ turn, start: request });
+    this.out.push(frame);
     return { turn, queue };
   }
 
   cancel(turn: number): void {
     if (!this.turns.delete(turn) || !this.open) return;
-    this.out.push({ turn, cancel: {} });
+    this.out.push(encodeFrame({ turn, cancel: {} }));
   }
 
   close(): void {
@@ -95,7 +130,8 @@ class MuxCall {
  * Chat turns over AgentService.ChatMux: one long-lived call carries every turn, so a turn costs
  * two small messages instead of a new gRPC call (measured: about 7x less client CPU per turn).
  * The call is opened on first use and again after it ended; when it fails, the turns on it fail
- * with the call's error, exactly as separate Chat calls would have.
+ * with the call's error, exactly as separate Chat calls would have. A turn whose request is
+ * over 256 KB encoded runs on a Chat call of its own instead.
  */
 export class ChatMuxClient {
   private current: MuxCall | undefined;
@@ -109,7 +145,12 @@ export class ChatMuxClient {
   async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatResponse> {
     if (signal?.aborted) throw cancelled();
     const mux = this.callFor();
-    const { turn, queue } = mux.start(request);
+    const started = mux.start(request);
+    if (!started) {
+      yield* readStream<ChatResponse>((md, o) => this.client.chat(request, md, o), { signal });
+      return;
+    }
+    const { turn, queue } = started;
     const cancel = () => {
       mux.cancel(turn);
       queue.fail(cancelled());
@@ -131,7 +172,10 @@ export class ChatMuxClient {
 
   private callFor(): MuxCall {
     if (this.current?.open) return this.current;
-    const mux: MuxCall = new MuxCall(this.client.chatMux(new Metadata()), () => {
+    // Opened with a pass-through serializer, because the frames are already encoded (encodeFrame).
+    const method = AgentServiceService.chatMux;
+    const call = this.client.makeBidiStreamRequest<Buffer, ChatMuxResponse>(method.path, (frames) => frames, method.responseDeserialize, new Metadata());
+    const mux: MuxCall = new MuxCall(call, () => {
       if (this.current === mux) this.current = undefined;
     });
     this.current = mux;

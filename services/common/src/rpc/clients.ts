@@ -1,4 +1,4 @@
-import { credentials, type ChannelOptions, type Client } from '@grpc/grpc-js';
+import { credentials, type ChannelOptions, type Client, type ClientOptions } from '@grpc/grpc-js';
 import { HealthClient } from '../gen/grpc/health/v1/health';
 import { ServingStatus } from './health';
 import { AdapterHostServiceClient } from '../gen/cliver/v1/adapter';
@@ -6,9 +6,11 @@ import { AgentServiceClient } from '../gen/cliver/v1/agent';
 import { SessionsServiceClient } from '../gen/cliver/v1/sessions';
 import { CoreServiceClient } from '../gen/cliver/v1/core';
 import { LeaseServiceClient } from '../gen/cliver/v1/lease';
+import { MessagingServiceClient } from '../gen/cliver/v1/messaging';
 import { SchedulerServiceClient } from '../gen/cliver/v1/scheduler';
 import { ServiceInfoServiceClient } from '../gen/cliver/v1/service_info';
 import { call } from './call';
+import { internalKeyClientInterceptor } from './internal-auth';
 import { MAX_MESSAGE_BYTES } from './serve';
 
 // Internal links are loopback or a private network: plaintext, with keepalive so that a peer that
@@ -23,41 +25,58 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 
 const insecure = credentials.createInsecure();
 
-/** Clients of everything agent-core serves. grpc-js shares one connection per address. */
-export function agentCoreClients(address: string) {
+// The key travels as call metadata added by an interceptor: grpc-js refuses call credentials on
+// an insecure channel, and these links are plaintext by design (see above).
+function clientOptions(internalKey: string | undefined): ClientOptions {
+  return internalKey ? { ...CHANNEL_OPTIONS, interceptors: [internalKeyClientInterceptor(internalKey)] } : CHANNEL_OPTIONS;
+}
+
+/**
+ * Clients of everything agent-core serves. grpc-js shares one connection per address.
+ * `internalKey` is the deployment's key (ServiceContext.internalKey); without it every call but
+ * a health check is refused as unauthenticated.
+ */
+export function agentCoreClients(address: string, internalKey: string | undefined) {
+  const options = clientOptions(internalKey);
   return {
-    core: new CoreServiceClient(address, insecure, CHANNEL_OPTIONS),
-    lease: new LeaseServiceClient(address, insecure, CHANNEL_OPTIONS),
-    agent: new AgentServiceClient(address, insecure, CHANNEL_OPTIONS),
-    sessions: new SessionsServiceClient(address, insecure, CHANNEL_OPTIONS),
-    info: new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS),
+    core: new CoreServiceClient(address, insecure, options),
+    lease: new LeaseServiceClient(address, insecure, options),
+    agent: new AgentServiceClient(address, insecure, options),
+    sessions: new SessionsServiceClient(address, insecure, options),
+    messaging: new MessagingServiceClient(address, insecure, options),
+    info: new ServiceInfoServiceClient(address, insecure, options),
   };
 }
 export type AgentCoreClients = ReturnType<typeof agentCoreClients>;
 
-export function adapterHostClients(address: string) {
+export function adapterHostClients(address: string, internalKey: string | undefined) {
+  const options = clientOptions(internalKey);
   return {
-    adapters: new AdapterHostServiceClient(address, insecure, CHANNEL_OPTIONS),
-    info: new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS),
+    adapters: new AdapterHostServiceClient(address, insecure, options),
+    info: new ServiceInfoServiceClient(address, insecure, options),
   };
 }
 
-export function schedulerClients(address: string) {
+export function schedulerClients(address: string, internalKey: string | undefined) {
+  const options = clientOptions(internalKey);
   return {
-    scheduler: new SchedulerServiceClient(address, insecure, CHANNEL_OPTIONS),
-    info: new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS),
+    scheduler: new SchedulerServiceClient(address, insecure, options),
+    info: new ServiceInfoServiceClient(address, insecure, options),
   };
 }
 
-export function serviceInfoClient(address: string): ServiceInfoServiceClient {
-  return new ServiceInfoServiceClient(address, insecure, CHANNEL_OPTIONS);
+export function serviceInfoClient(address: string, internalKey: string | undefined): ServiceInfoServiceClient {
+  return new ServiceInfoServiceClient(address, insecure, clientOptions(internalKey));
 }
 
 export type HealthState = keyof typeof ServingStatus;
 
-/** Asks a gRPC server's standard health service; rejects (AppError) when it does not answer. */
-export async function checkHealth(address: string, deadlineMs = 1000): Promise<HealthState> {
-  const client = new HealthClient(address, insecure, CHANNEL_OPTIONS);
+/**
+ * Asks a gRPC server's standard health service; rejects (AppError) when it does not answer.
+ * Servers answer health checks without the internal key; a caller that has it sends it anyway.
+ */
+export async function checkHealth(address: string, deadlineMs = 1000, internalKey?: string): Promise<HealthState> {
+  const client = new HealthClient(address, insecure, clientOptions(internalKey));
   try {
     const { status } = await call(client, client.check, { service: '' }, deadlineMs);
     return ServingStatus[status] as HealthState;

@@ -4,10 +4,11 @@ import {
   HealthService,
   type HealthCheckRequest,
   type HealthCheckResponse,
+  type HealthServer,
 } from '../gen/grpc/health/v1/health';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
-import { unary, type GrpcService } from './serve';
+import { grpcService, unary, type GrpcService } from './serve';
 
 export { ServingStatus };
 
@@ -24,22 +25,18 @@ export class HealthStatus {
     for (const w of this.watchers) w.write({ status });
   }
 
-  service(log: Logger): GrpcService {
-    const statusOf = (name: string) => {
-      if (name !== '') throw new AppError('not_found', `unknown service "${name}"`);
-      return { status: this.status };
-    };
-    return {
-      definition: HealthService,
-      implementation: {
-        check: unary(log, 'Health.Check', (req: HealthCheckRequest) => statusOf(req.service)),
-        list: unary(log, 'Health.List', () => ({ statuses: { '': { status: this.status } } })),
-        watch: (call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
-          call.write({ status: call.request.service === '' ? this.status : ServingStatus.SERVICE_UNKNOWN });
-          this.watchers.add(call);
-          call.once('cancelled', () => this.watchers.delete(call));
-        },
+  service(log: Logger): GrpcService<HealthServer> {
+    return grpcService(HealthService, {
+      check: unary(log, 'Health.Check', (req) => {
+        if (req.service !== '') throw new AppError('not_found', `unknown service "${req.service}"`);
+        return { status: this.status };
+      }),
+      list: unary(log, 'Health.List', () => ({ statuses: { '': { status: this.status } } })),
+      watch: (call) => {
+        call.write({ status: call.request.service === '' ? this.status : ServingStatus.SERVICE_UNKNOWN });
+        this.watchers.add(call);
+        call.once('cancelled', () => this.watchers.delete(call));
       },
-    };
+    });
   }
 }

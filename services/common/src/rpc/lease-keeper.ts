@@ -68,6 +68,10 @@ export class LeaseKeeper {
   private async tick(): Promise<void> {
     const ttl = this.options.ttlMs;
     try {
+      // A tick this late means the process did not run (paused, suspended, starved): the lease
+      // has lapsed in core, so stop leading now rather than when the renewal is refused. Core
+      // gives a new token to whoever acquires next, this process included.
+      if (this.isLeader && this.now() >= this.confirmedUntil) await this.stepDown('the lease expired before it could be renewed');
       if (this.isLeader) await this.renew();
       else await this.acquire();
     } catch (err) {

@@ -7,6 +7,7 @@ import { EXIT } from './exit-codes';
 import { waitForGo } from '../lifecycle/shutdown';
 import { processIdentity, type ServiceName } from './identity';
 import type { LeaseHolder } from '../gen/cliver/v1/lease';
+import { loadInternalKey } from './internal-key';
 
 /** Where a gateway's files live, derived once from `$CLIVER_CONF_DIR`, `--config` and `--agent`. */
 export interface GatewayPaths {
@@ -29,6 +30,8 @@ export interface ServiceContext {
   supervised: boolean;
   /** Resolves when this service may bind its ports (at once unless the supervisor gates it). */
   startGate: () => Promise<void>;
+  /** The deployment's secret for internal gRPC calls: servers require it, clients send it. */
+  internalKey: string;
 }
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -100,7 +103,10 @@ export function bootService(service: ServiceName, argv: string[], env: NodeJS.Pr
     config = loaded.config;
     paths = resolvePaths(flags, env, config.default_agent_name);
     const log = createLogger({ service, level: level as never, redactPaths: secretPaths() });
-    for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, w.message);
+    // Under the supervisor the same file was read, and its warnings printed, once already.
+    if (env.CLIVER_SUPERVISED !== '1') for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, w.message);
+    const key = loadInternalKey(env, paths, { create: true })!;
+    if (key.created) log.info({ file: key.source }, 'created the internal key for gRPC calls between services');
     return {
       service,
       config,
@@ -111,6 +117,7 @@ export function bootService(service: ServiceName, argv: string[], env: NodeJS.Pr
       startedAtMs,
       supervised: env.CLIVER_SUPERVISED === '1',
       startGate: env.CLIVER_WAIT_FOR_GO === '1' && process.send ? waitForGo : () => Promise.resolve(),
+      internalKey: key.value,
     };
   } catch (err) {
     if (err instanceof ConfigError) fail(EXIT.CONFIG, err.problems.map(formatConfigProblem));

@@ -53,7 +53,7 @@ export async function startLeasedService(opts: LeasedServiceOptions): Promise<Le
       leaseToken: keeper.leaseToken,
       agent: ctx.paths.agent,
     })),
-  ], ctx.log);
+  ], ctx.log, { internalKey: ctx.internalKey });
   keeper.start();
   announceReady();
   ctx.log.info({ listen: ctx.listen, port: server.port, lease: opts.leaseName }, `${ctx.service} ready; waiting for its lease`);

@@ -12,9 +12,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const appError = (err as { type?: string }).type === 'entity.parse.failed'
-      ? new AppError('invalid_argument', 'request body is not valid JSON', { reason: 'invalid_json' })
-      : AppError.from(err);
+    const appError = AppError.from(err);
     if (appError.code === 'internal') log.error({ err, path: req.path }, 'request failed');
     const retryAfter = retryAfterSeconds(appError);
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));

@@ -4,6 +4,14 @@ import { usageOf, type CompletionMeta } from './completion-events';
 
 type Delta = Record<string, unknown>;
 
+/** When a stream with nothing to send yet still shows it is alive. */
+export interface KeepAliveTiming {
+  /** With no content by then, the headers go out (the client stops waiting for them). */
+  openAfterMs: number;
+  /** From then on, a comment line after every silence this long, so no proxy or client times out. */
+  everyMs: number;
+}
+
 /**
  * Writes chat.completion.chunk events as OpenAI does: a role delta first per choice, content and
  * tool-call deltas as they arrive, a finish chunk per choice, then (include_usage) one chunk with
@@ -13,11 +21,42 @@ export class CompletionStream {
   private readonly opened = new Set<number>();
   private readonly seenCalls = new Set<string>();
   private prefix = '';
+  private heartbeat: NodeJS.Timeout | undefined;
+  private keepAliveEveryMs = 0;
 
   constructor(private readonly res: ServerResponse, private readonly meta: CompletionMeta, private readonly includeUsage: boolean) {}
 
-  /** Sends the headers; called once the first event proves the turn started. */
+  /** True once the headers are out: from then on a failure must travel inside the stream. */
+  get isOpen(): boolean {
+    return this.res.headersSent;
+  }
+
+  /**
+   * Opens the stream early and sends `: keep-alive` comments (which SSE clients ignore) while the
+   * turn is silent, e.g. while a slow provider has not sent its first token. Ends with the stream.
+   */
+  keepAlive(timing: KeepAliveTiming): void {
+    this.keepAliveEveryMs = timing.everyMs;
+    this.heartbeat = setTimeout(() => this.beat(), timing.openAfterMs);
+    this.res.once('close', () => this.stopKeepAlive());
+  }
+
+  stopKeepAlive(): void {
+    clearTimeout(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private beat(): void {
+    this.heartbeat = undefined;
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.open();
+    this.res.write(': keep-alive\n\n');
+    this.heartbeat = setTimeout(() => this.beat(), this.keepAliveEveryMs);
+  }
+
+  /** Sends the headers (once): at the first event that proves the turn started, or at the first keep-alive. */
   open(): void {
+    if (this.isOpen) return;
     this.res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -25,6 +64,11 @@ export class CompletionStream {
       'x-accel-buffering': 'no',
       'x-content-type-options': 'nosniff',
     });
+    // Opened by content: from now on only a silence of `everyMs` calls for a keep-alive.
+    if (this.heartbeat) {
+      clearTimeout(this.heartbeat);
+      this.heartbeat = setTimeout(() => this.beat(), this.keepAliveEveryMs);
+    }
   }
 
   event(e: ChatResponse): void {
@@ -73,10 +117,14 @@ export class CompletionStream {
   }
 
   private write(json: string): void {
-    if (!this.res.writableEnded) this.res.write(`data: ${json}\n\n`);
+    if (this.res.writableEnded) return;
+    this.res.write(`data: ${json}\n\n`);
+    // Content just went out: the next keep-alive is due only after a silence.
+    this.heartbeat?.refresh();
   }
 
   private end(): void {
+    this.stopKeepAlive();
     if (this.res.writableEnded) return;
     this.res.write('data: [DONE]\n\n');
     this.res.end();

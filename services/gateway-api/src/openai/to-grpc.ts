@@ -84,6 +84,7 @@ export function toChatRequest(body: ChatCompletionRequest, requestedKey: string 
       frequencyPenalty: body.frequency_penalty ?? undefined,
       responseFormatJson: json(body.response_format),
       toolChoiceJson: body.tools?.length ? json(body.tool_choice) : '',
+      parallelToolCalls: body.parallel_tool_calls ?? undefined,
       user: body.user ?? '',
     },
   });

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { estimateTokens, planCompletion, slices, type Turn } from './completion';
 import { sendFrames, sendJson, startSse, waitBeforeAnswer } from './respond';
 import type { ErrorSpec } from './types';
-import { nextId, num, retryHeaders, stopList, type ChatWire } from './wire';
+import { nextId, num, retryHeaders, sendRawError, stopList, type ChatWire } from './wire';
 
 interface Block {
   type?: unknown;
@@ -81,6 +81,7 @@ export const anthropicWire: ChatWire = {
   },
 
   sendError(res: ServerResponse, spec: ErrorSpec) {
+    if (sendRawError(res, spec)) return;
     const d = ERRORS[spec.status] ?? ERRORS[500];
     const contextLength = spec.type === 'context_length_exceeded';
     const message = spec.message ?? (contextLength ? 'prompt is too long: 210000 tokens > 200000 maximum' : d.message);

@@ -132,6 +132,12 @@ test('429 carries retry-after, also for streaming requests', async () => {
   expect(err.headers?.get('retry-after')).toBe('7');
 });
 
+test('rawBody answers an error page instead of the JSON error object', async () => {
+  fake.script({ reply: { error: { status: 500, rawBody: '<html>502 Bad Gateway</html>', retryAfterS: 2 } } });
+  const res = await fetch(`${fake.openaiBaseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify({ model, messages: ask('x') }) });
+  expect([res.status, res.headers.get('content-type'), res.headers.get('retry-after'), await res.text()]).toEqual([500, 'text/html', '2', '<html>502 Bad Gateway</html>']);
+});
+
 test('400 context_length_exceeded has the OpenAI error shape', async () => {
   fake.script({ reply: { error: { status: 400, type: 'context_length_exceeded' } } });
   const err = (await client.chat.completions.create({ model, messages: ask('x') }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;

@@ -95,6 +95,9 @@ export function parseRule(input: unknown): Rule {
   if (reply.error !== undefined && !(isObject(reply.error) && STATUSES.has(reply.error.status as number))) {
     throw new Error('reply.error.status must be one of 400, 401, 429, 500, 503');
   }
+  if (isObject(reply.error) && reply.error.rawBody !== undefined && typeof reply.error.rawBody !== 'string') {
+    throw new Error('reply.error.rawBody must be a string');
+  }
   if (input.match !== undefined && !isObject(input.match)) throw new Error('match must be an object');
   const times = input.times === -1 ? Infinity : input.times;
   if (times !== undefined && typeof times !== 'number') throw new Error('times must be a number (-1 for always)');

@@ -29,6 +29,11 @@ export interface ErrorSpec {
   retryAfterS?: number;
   /** Provider error type; `context_length_exceeded` with 400 gives each provider's context-length shape. */
   type?: string;
+  /**
+   * Sent verbatim as text/html instead of the provider's JSON error object, as a proxy or load
+   * balancer in front of the API answers ("<html>502 Bad Gateway</html>").
+   */
+  rawBody?: string;
 }
 
 export interface ReplyModifiers {

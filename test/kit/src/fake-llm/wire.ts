@@ -19,6 +19,14 @@ export function retryHeaders(spec: ErrorSpec): Record<string, string> {
   return spec.retryAfterS === undefined ? {} : { 'retry-after': String(spec.retryAfterS) };
 }
 
+/** Answers `spec.rawBody` as it is, when set (see ErrorSpec); false when the wire must answer. */
+export function sendRawError(res: ServerResponse, spec: ErrorSpec): boolean {
+  if (spec.rawBody === undefined) return false;
+  res.writeHead(spec.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(spec.rawBody), ...retryHeaders(spec) });
+  res.end(spec.rawBody);
+  return true;
+}
+
 export function stopList(v: unknown): string[] | undefined {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined;

@@ -7,3 +7,9 @@ export const CLIVER_BIN = join(REPO_ROOT, 'services', 'cli', 'bin', 'cliver.js')
 export function serviceMain(service: string): string {
   return join(REPO_ROOT, 'services', service, 'dist', 'main.js');
 }
+
+/**
+ * A `$CLIVER_CONF_DIR` home in the original CLIver's formats (config, skills, tasks, workflows,
+ * identity, memory) that must load unchanged. Tests copy it before changing anything in it.
+ */
+export const FIXTURE_HOME = join(REPO_ROOT, 'test', 'fixtures', 'cliver-home');

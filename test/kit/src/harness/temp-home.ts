@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { loadInternalKey } from '@cliver/common';
 import { freePorts } from './free-port';
 
 export interface GatewayPorts {
@@ -21,6 +22,11 @@ export interface TempHome {
   /** Environment for a process that should use this home. */
   env: NodeJS.ProcessEnv;
   writeConfig(config: Record<string, unknown>): void;
+  /**
+   * The internal key the gateway's services share (made by the first of them to start), for a
+   * test's own gRPC clients. Throws if no service has started in this home yet.
+   */
+  internalKey(agent?: string): string;
   remove(): void;
 }
 
@@ -42,6 +48,11 @@ export async function makeTempHome(extra: { gateway?: Record<string, unknown>; t
     writeConfig(config) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(configFile, stringify(config));
+    },
+    internalKey(agent = 'CLIver') {
+      const key = loadInternalKey({}, { agentDir: join(dir, agent) }, { create: false });
+      if (!key) throw new Error(`no internal key in ${dir} for agent ${agent} yet: start a service of the gateway first`);
+      return key.value;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

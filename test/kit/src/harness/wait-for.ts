@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '@cliver/common';
 
 export interface WaitOptions {
   timeoutMs?: number;
@@ -13,19 +13,9 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
   const { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = options;
-  const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() >= deadline) {
-      const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
-    }
-    await sleep(intervalMs);
-  }
+  const value = await pollUntil(check, { timeoutMs, intervalMs, onError: (err) => (lastError = err) });
+  if (value !== undefined) return value;
+  const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
 }

@@ -3,11 +3,22 @@ import proxyaddr from 'proxy-addr';
 import { AppError, type Logger } from '@cliver/common';
 import { ApiKeyGuard } from './api-key';
 import { writeV1Error } from './errors';
-import { readJsonBody } from './json-body';
+import type { KeepAliveTiming } from '../../openai/completion-stream';
+import { readJsonBody, type BodyLimits } from './json-body';
 import { chatCompletions, getModel, listModels, type AgentLink } from './routes';
 
-// Large enough for images sent inline as data URLs; larger bodies get 413.
-const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+export interface V1Limits {
+  body: BodyLimits;
+  keepAlive: KeepAliveTiming;
+}
+
+const V1_LIMITS: V1Limits = {
+  // Large enough for images sent inline as data URLs; larger bodies get 413. A body must keep
+  // coming: it cannot hold a socket for ever by stalling or trickling (408).
+  body: { maxBytes: 20 * 1024 * 1024, idleTimeoutMs: 15_000, totalTimeoutMs: 120_000 },
+  // Below the 30 s or so after which clients and proxies give up on a silent response.
+  keepAlive: { openAfterMs: 2_000, everyMs: 15_000 },
+};
 const AUTH_FAILURES = { windowMs: 60_000, limit: 20 };
 const MODEL_PATH = '/v1/models/';
 
@@ -16,6 +27,8 @@ export interface V1Deps {
   core: AgentLink;
   apiKey: string | undefined;
   trustedProxies: string[];
+  /** Tests shorten the waits; the service runs with V1_LIMITS. */
+  limits?: V1Limits;
 }
 
 /** True for the paths this handler answers: /v1 and everything under it. */
@@ -32,11 +45,14 @@ export function isV1Path(url: string | undefined): boolean {
 export function v1Handler(deps: V1Deps): (req: IncomingMessage, res: ServerResponse) => void {
   const guard = new ApiKeyGuard(deps.apiKey, AUTH_FAILURES);
   const trust = proxyaddr.compile(deps.trustedProxies);
+  const limits = deps.limits ?? V1_LIMITS;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await guard.check(req.headers.authorization, proxyaddr(req, trust));
     const path = (req.url ?? '/').split('?', 1)[0]!.replace(/(.)\/$/, '$1');
-    if (path === '/v1/chat/completions' && req.method === 'POST') return chatCompletions(deps.core, req, res, await readJsonBody(req, BODY_LIMIT_BYTES));
+    if (path === '/v1/chat/completions' && req.method === 'POST') {
+      return chatCompletions(deps.core, req, res, await readJsonBody(req, limits.body), limits.keepAlive);
+    }
     if (path === '/v1/models' && req.method === 'GET') return listModels(deps.core, res);
     if (path.startsWith(MODEL_PATH) && req.method === 'GET') return getModel(deps.core, res, modelIdOf(path));
     throw new AppError('not_found', `Invalid URL (${req.method} ${path})`, { reason: 'unknown_url' });

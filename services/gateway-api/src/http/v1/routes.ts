@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, call, readStream, type AgentCoreClients, type ChatMuxClient, type ChatRequest, type ChatResponse } from '@cliver/common';
+import { AppError, call, describeModelLookupFailure, findModelId, type AgentCoreClients, type ChatMuxClient } from '@cliver/common';
 import { CompletionCollector } from '../../openai/completion-json';
-import { CompletionStream } from '../../openai/completion-stream';
+import { CompletionStream, type KeepAliveTiming } from '../../openai/completion-stream';
 import { parseChatRequest } from '../../openai/parse-request';
 import { toChatRequest } from '../../openai/to-grpc';
 import type { CompletionMeta } from '../../openai/completion-events';
@@ -11,7 +11,7 @@ import { writeJson } from './write-json';
 
 export interface AgentLink {
   clients: AgentCoreClients;
-  mux: ChatMuxClient;
+  mux: Pick<ChatMuxClient, 'chat'>;
 }
 
 const sendJson = (res: ServerResponse, body: unknown) => writeJson(res, 200, body);
@@ -30,9 +30,13 @@ export async function listModels(core: AgentLink, res: ServerResponse): Promise<
   sendJson(res, { object: 'list', data: (await modelIds(core)).map(modelObject) });
 }
 
-export async function getModel(core: AgentLink, res: ServerResponse, id: string): Promise<void> {
-  if (!(await modelIds(core)).includes(id)) throw new AppError('not_found', `The model '${id}' does not exist`, { reason: 'model_not_found', field: 'model' });
-  sendJson(res, modelObject(id));
+/** One model, by its id or by a name chat accepts for it (a unique `/name` suffix); answered with the full id. */
+export async function getModel(core: AgentLink, res: ServerResponse, ref: string): Promise<void> {
+  const ids = await modelIds(core);
+  const lookup = findModelId(ids, ref);
+  if (lookup.kind === 'found') return sendJson(res, modelObject(lookup.id));
+  const why = lookup.kind === 'ambiguous' ? `: ${describeModelLookupFailure(ref, lookup, ids)}` : '';
+  throw new AppError('not_found', `The model '${ref}' does not exist${why}`, { reason: 'model_not_found', field: 'model' });
 }
 
 /** Cancels the turn in agent-core when the HTTP client goes away before the answer is complete. */
@@ -55,23 +59,12 @@ function sessionKeyOf(req: IncomingMessage, user: string | null | undefined): st
   return header || user || undefined;
 }
 
-// Bodies up to this size share the multiplexed chat call; larger ones (inline images) get a
-// call of their own, so they hold up no other turn while they cross, and a body too large for
-// gRPC fails alone.
-const MUX_MAX_BODY_BYTES = 256 * 1024;
-
-function turnEvents(core: AgentLink, req: IncomingMessage, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatResponse> {
-  const length = Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY);
-  if (length <= MUX_MAX_BODY_BYTES) return core.mux.chat(request, signal);
-  return readStream<ChatResponse>((md, o) => core.clients.agent.chat(request, md, o), { signal });
-}
-
-export async function chatCompletions(core: AgentLink, req: IncomingMessage, res: ServerResponse, json: unknown): Promise<void> {
+export async function chatCompletions(core: AgentLink, req: IncomingMessage, res: ServerResponse, json: unknown, keepAlive: KeepAliveTiming): Promise<void> {
   const body = parseChatRequest(json);
   const sessionKey = sessionKeyOf(req, body.user);
   const grpcRequest = toChatRequest(body, sessionKey);
   const meta: CompletionMeta = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: body.model };
-  const events = turnEvents(core, req, grpcRequest, abortOnClientGone(res));
+  const events = core.mux.chat(grpcRequest, abortOnClientGone(res));
 
   if (!body.stream) {
     const collector = new CompletionCollector();
@@ -83,23 +76,23 @@ export async function chatCompletions(core: AgentLink, req: IncomingMessage, res
     return;
   }
   // Headers wait for the first event, so a failure before it is still a plain JSON error with
-  // its HTTP status; after it, failures travel inside the stream.
+  // its HTTP status; after it, failures travel inside the stream. A turn that stays silent (a
+  // slow provider) gets its headers and keep-alives anyway, so the client does not give up.
   const stream = new CompletionStream(res, meta, body.stream_options?.include_usage === true);
-  let opened = false;
+  stream.keepAlive(keepAlive);
   try {
     for await (const e of events) {
       if (e.session) {
-        if (!opened) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
+        if (!stream.isOpen) res.setHeader('X-Cliver-Session-Id', e.session.sessionId);
         continue;
       }
-      if (!opened && !e.started) {
-        stream.open();
-        opened = true;
-      }
+      if (!e.started) stream.open();
       stream.event(e);
     }
   } catch (err) {
-    if (!opened) throw err;
+    if (!stream.isOpen) throw err;
     stream.fail(toV1Error(AppError.from(err), req).body);
+  } finally {
+    stream.stopKeepAlive();
   }
 }

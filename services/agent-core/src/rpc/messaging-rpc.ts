@@ -1,0 +1,127 @@
+import {
+  AppError,
+  grpcService,
+  MessagingServiceService,
+  serverStream,
+  unary,
+  type GrpcService,
+  type Logger,
+  type MessagingServiceServer,
+  type StreamOutboxResponse,
+} from '@cliver/common';
+import { saveAttachments } from '../messaging/attachment-store';
+import type { ConversationQueue } from '../messaging/conversation-queue';
+import type { OutboxFeed } from '../messaging/outbox-feed';
+import type { InboundRepo } from '../store/inbound-repo';
+import type { LeaseRepo } from '../store/lease-repo';
+import type { OutboxEntry, OutboxRepo } from '../store/outbox-repo';
+import { ADAPTER_HOST_LEASE } from './core-rpc';
+
+export interface MessagingRpcDeps {
+  log: Logger;
+  leases: LeaseRepo;
+  inbound: InboundRepo;
+  outbox: OutboxRepo;
+  queue: ConversationQueue;
+  feed: OutboxFeed;
+  inboxDir: string;
+  now: () => number;
+}
+
+const MAX_TEXT_CHARS = 64 * 1024;
+const DEFAULT_RETRY_MS = 5000;
+const ID = /^[\x21-\x7e]{1,256}$/;
+
+function requireId(value: string, field: string): string {
+  if (!ID.test(value)) throw new AppError('invalid_argument', `${field} must be 1 to 256 visible ASCII characters, got "${value.slice(0, 40)}"`, { field });
+  return value;
+}
+
+function toProtoEntry(e: OutboxEntry): StreamOutboxResponse {
+  return {
+    entry: {
+      id: e.id,
+      address: e.address,
+      markdown: e.markdown,
+      attachments: [],
+      replyToMessageId: e.replyToMessageId,
+      postedChunkIds: e.postedChunkIds,
+      chunkCount: e.chunkCount,
+    },
+  };
+}
+
+/** MessagingService: thin; validation at the edge, the queue and outbox do the work. */
+export function messagingRpc(d: MessagingRpcDeps): GrpcService<MessagingServiceServer> {
+  const fence = (f: { holderId: string; token: number } | undefined) => {
+    if (!f) throw new AppError('invalid_argument', 'fence is required', { field: 'fence' });
+    d.leases.checkFence(ADAPTER_HOST_LEASE, f.holderId, f.token, d.now());
+    return f.token;
+  };
+  return grpcService(MessagingServiceService, {
+    recordInbound: unary(d.log, 'RecordInbound', (req) => {
+      fence(req.fence);
+      const m = req.message;
+      if (!m?.address) throw new AppError('invalid_argument', 'message.address is required', { field: 'message.address' });
+      const adapter = requireId(m.address.adapter, 'message.address.adapter');
+      const eventId = requireId(m.eventId, 'message.event_id');
+      const channelId = requireId(m.address.channelId, 'message.address.channel_id');
+      if (m.address.threadId) requireId(m.address.threadId, 'message.address.thread_id');
+      if (m.text.length > MAX_TEXT_CHARS) throw new AppError('invalid_argument', `message.text is longer than ${MAX_TEXT_CHARS} characters`, { field: 'message.text' });
+      const now = new Date(d.now());
+      const attachments = saveAttachments(d.inboxDir, adapter, eventId, m.attachments);
+      const { id, duplicate } = d.inbound.record(
+        {
+          adapter,
+          eventId,
+          channelId,
+          threadId: m.address.threadId,
+          messageId: m.messageId,
+          userId: m.userId,
+          userName: m.userName,
+          text: m.text,
+          attachments,
+          isGroup: m.isGroup,
+        },
+        now,
+      );
+      if (!duplicate) d.queue.wake();
+      return { inboundId: id, duplicate };
+    }),
+    streamOutbox: serverStream(d.log, 'StreamOutbox', (req, write, call) => {
+      const token = fence(req.fence);
+      const adapters = new Set(req.adapters);
+      return new Promise<void>((resolve, reject) => {
+        const unsubscribe = d.feed.subscribe({
+          adapters,
+          token,
+          sendEntry: (e) => write(toProtoEntry(e)),
+          sendActivity: (address, running) => write({ activity: { address, running } }),
+          end: (reason) => {
+            unsubscribe();
+            reject(new AppError('failed_precondition', reason, { reason: 'stale_fencing_token' }));
+          },
+        });
+        call.once('cancelled', () => {
+          unsubscribe();
+          resolve();
+        });
+      });
+    }),
+    reportChunk: unary(d.log, 'ReportChunk', (req) => {
+      const token = fence(req.fence);
+      const result = d.outbox.reportChunk(req.entryId, req.index, req.count, req.platformMessageId, token, new Date(d.now()));
+      if (result.delivered) d.feed.settled(req.entryId);
+      return result;
+    }),
+    reportDeliveryFailure: unary(d.log, 'ReportDeliveryFailure', (req) => {
+      fence(req.fence);
+      const error = req.error.slice(0, 2000) || 'unknown error';
+      const retryAt = d.now() + (req.retryAfterMs > 0 ? Math.min(req.retryAfterMs, 3_600_000) : DEFAULT_RETRY_MS);
+      d.outbox.fail(req.entryId, error, req.permanent, retryAt);
+      d.log.warn({ entryId: req.entryId, permanent: req.permanent, error }, 'delivery attempt failed');
+      d.feed.settled(req.entryId);
+      return {};
+    }),
+  });
+}
