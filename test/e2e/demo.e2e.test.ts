@@ -34,6 +34,10 @@ describe('npm run demo', () => {
     expect(sh(hints.get('chat')!)).toContain('echo: hello there');
   });
 
+  it('prints a telegram line that talks to the demo Telegram bot and prints its answer', () => {
+    expect(sh(hints.get('telegram')!)).toBe('bot: echo: hello bot\n');
+  });
+
   it('prints a tool line that runs the tool', () => {
     expect(sh(`${hints.get('tools')!} 2>&1`)).toContain('[tool] MemoryWrite');
   });

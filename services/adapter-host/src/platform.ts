@@ -8,7 +8,7 @@ export interface Address {
   threadId: string;
 }
 
-/** A file that came with a message. */
+/** A file that came with a message, or goes with a reply. */
 export interface IncomingFile {
   kind: 'image' | 'voice' | 'file';
   fileName: string;
@@ -32,6 +32,8 @@ export interface IncomingMessage {
   mentionsBot: boolean;
   sentAtMs: number;
 }
+
+export type OutgoingFile = IncomingFile;
 
 export type AdapterState = 'connecting' | 'connected' | 'error';
 
@@ -90,6 +92,8 @@ export interface PlatformAdapter {
   render(markdown: string): RenderedChunk[];
   /** Posts one chunk; resolves with the platform's message id, or throws DeliveryError. */
   sendChunk(to: Address, chunk: RenderedChunk, options: SendOptions): Promise<string>;
+  /** Posts one file (an attachment of a reply); resolves with the platform's message id, or throws DeliveryError. */
+  sendFile(to: Address, file: OutgoingFile, options: SendOptions): Promise<string>;
   /** Shows "typing" in the conversation for a few seconds. */
   sendTyping(to: Address): Promise<void>;
   /** How often `sendTyping` must be repeated while a turn runs. */
@@ -97,4 +101,4 @@ export interface PlatformAdapter {
 }
 
 /** The members a custom adapter module's instance must have, checked at start. */
-export const ADAPTER_MEMBERS = ['start', 'stop', 'render', 'sendChunk', 'sendTyping'] as const;
+export const ADAPTER_MEMBERS = ['start', 'stop', 'render', 'sendChunk', 'sendFile', 'sendTyping'] as const;

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }
 
   const built = await buildAgent({ config, paths: ctx.paths, store, log, hostEnv: process.env, cwd: process.cwd() });
-  const messaging = buildMessaging({ store, agent: built, leases, agentDir: ctx.paths.agentDir, maxParallel: config.agent.max_parallel_conversations, log, now });
+  const messaging = buildMessaging({ config, store, agent: built, leases, agentDir: ctx.paths.agentDir, maxParallel: config.agent.max_parallel_conversations, log, now });
   const server = await startGrpcServer(ctx.listen, [
     messaging.rpc,
     agentRpc(log, built.agent, built.turns, built.catalog),

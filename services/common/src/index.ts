@@ -33,6 +33,7 @@ export { parseYamlSource, type YamlSource, type YamlParseResult } from './config
 // Time, polling and backoff
 export { isTimeZone, hostTimeZone, dateTimeFormat } from './time/time-zone';
 export { pollUntil, type PollOptions } from './time/poll-until';
+export { pause } from './time/pause';
 export { backoffDelayMs, type BackoffPolicy } from './retry/backoff';
 
 // Logging and lifecycle

@@ -1,5 +1,7 @@
-import { AppError, backoffDelayMs, call, readStream, type AgentCoreClients, type Fence, type Logger, type ProtoOutboxEntry, type StreamOutboxResponse } from '@cliver/common';
-import { DeliveryError, type Address, type PlatformAdapter } from '../platform';
+import { AppError, backoffDelayMs, call, pause, readStream, type AgentCoreClients, type Fence, type Logger, type ProtoOutboxEntry, type StreamOutboxResponse } from '@cliver/common';
+import { DeliveryError, type Address, type OutgoingFile, type PlatformAdapter, type SendOptions } from '../platform';
+
+const fileKind = (kind: string): OutgoingFile['kind'] => (kind === 'image' || kind === 'voice' ? kind : 'file');
 
 export interface DeliveryLoopOptions {
   core: AgentCoreClients;
@@ -14,13 +16,6 @@ export interface DeliveryLoopOptions {
 
 const keyOf = (adapter: string, a: Address) => `${adapter}:${a.channelId}:${a.threadId}`;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
-
 /**
  * adapter-host's half of the outbox: reads agent-core's delivery feed, renders and chunks each
  * entry for its platform, posts the chunks in order starting at the first without a platform id,
@@ -31,6 +26,9 @@ export class DeliveryLoop {
   private controller = new AbortController();
   private running: Promise<void> | undefined;
   private readonly lanes = new Map<string, Promise<void>>();
+  // Entries queued or being posted. A feed that reconnects offers every undelivered entry again,
+  // including the one being posted right now: taking it twice would post its chunks twice.
+  private readonly pending = new Set<string>();
   private readonly typing = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly o: DeliveryLoopOptions) {}
@@ -73,14 +71,20 @@ export class DeliveryLoop {
         }
       }
       failures++;
-      await sleep(backoffDelayMs(failures, { baseMs: 200, maxMs: 5000, jitter: 0.2 }), signal);
+      await pause(backoffDelayMs(failures, { baseMs: 200, maxMs: 5000, jitter: 0.2 }), signal);
     }
   }
 
   private enqueue(entry: ProtoOutboxEntry, signal: AbortSignal): void {
+    const id = String(entry.id);
+    if (this.pending.has(id)) return;
+    this.pending.add(id);
     const address = entry.address!;
     const key = keyOf(address.adapter, address);
-    const next = (this.lanes.get(key) ?? Promise.resolve()).then(() => this.deliver(entry, signal));
+    const next = (this.lanes.get(key) ?? Promise.resolve())
+      .then(() => this.deliver(entry, signal))
+      .catch((err: unknown) => this.o.log.error({ err, entryId: entry.id }, 'delivering a reply failed unexpectedly'))
+      .finally(() => this.pending.delete(id));
     this.lanes.set(key, next);
     void next.finally(() => this.lanes.get(key) === next && this.lanes.delete(key));
   }
@@ -90,38 +94,40 @@ export class DeliveryLoop {
     const log = this.o.log.child({ entryId: entry.id, adapter: address.adapter });
     const adapter = this.o.adapters().get(address.adapter);
     if (!adapter) return this.fail(entry, `no running adapter named "${address.adapter}"`, false, 30_000, log);
+    // The text's chunks, then each attached file: one numbered unit each, reported as posted one by one.
     const chunks = adapter.render(entry.markdown);
-    if (!chunks.length) return this.fail(entry, 'the reply is empty after rendering', true, 0, log);
-    for (let index = 0; index < chunks.length; index++) {
+    const files = entry.attachments.map((a) => ({ kind: fileKind(a.kind), fileName: a.fileName, mimeType: a.mimeType, data: a.data }));
+    const units = chunks.length + files.length;
+    if (!units) return this.fail(entry, 'the reply is empty after rendering', true, 0, log);
+    for (let index = 0; index < units; index++) {
       if (entry.postedChunkIds[index]) continue;
       if (signal.aborted || !this.o.fence()) return;
+      const options: SendOptions = { replyTo: index === 0 && entry.replyToMessageId ? entry.replyToMessageId : undefined, idempotencyKey: `${entry.id}:${index}` };
+      const post = index < chunks.length ? () => adapter.sendChunk(address, chunks[index]!, options) : () => adapter.sendFile(address, files[index - chunks.length]!, options);
       let platformId: string;
       try {
-        platformId = await this.send(adapter, address, chunks, index, entry, signal);
+        platformId = await this.send(post, signal);
       } catch (err) {
         if (signal.aborted) return;
         const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error)?.message ?? String(err), false);
         return this.fail(entry, d.message, d.permanent, d.retryAfterMs ?? 0, log);
       }
-      if (!(await this.report(entry, index, chunks.length, platformId, signal, log))) return;
+      if (!(await this.report(entry, index, units, platformId, signal, log))) return;
     }
     this.stopTyping(keyOf(address.adapter, address));
     log.debug({ chunks: chunks.length }, 'reply delivered');
   }
 
   /** One chunk, with a few quick retries for what may pass (rate limits, outages). */
-  private async send(adapter: PlatformAdapter, address: Address, chunks: ReturnType<PlatformAdapter['render']>, index: number, entry: ProtoOutboxEntry, signal: AbortSignal): Promise<string> {
+  private async send(post: () => Promise<string>, signal: AbortSignal): Promise<string> {
     const attempts = this.o.attemptsPerChunk ?? 3;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await adapter.sendChunk(address, chunks[index]!, {
-          replyTo: index === 0 && entry.replyToMessageId ? entry.replyToMessageId : undefined,
-          idempotencyKey: `${entry.id}:${index}`,
-        });
+        return await post();
       } catch (err) {
         const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error)?.message ?? String(err), false);
         if (d.permanent || attempt >= attempts || signal.aborted) throw d;
-        await sleep(d.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), signal);
+        await pause(d.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: 500, maxMs: 10_000, jitter: 0.2 }), signal);
       }
     }
   }
@@ -141,7 +147,7 @@ export class DeliveryLoop {
           log.error({ err, index }, 'agent-core refused a chunk report');
           return false;
         }
-        await sleep(backoffDelayMs(attempt, { baseMs: 200, maxMs: 5000, jitter: 0.2 }), signal);
+        await pause(backoffDelayMs(attempt, { baseMs: 200, maxMs: 5000, jitter: 0.2 }), signal);
       }
     }
     return false;

@@ -35,6 +35,7 @@ export class TurnSetupBuilder implements SetupPort {
     );
     let tools: Tool[] = [...deps.builtinTools, skillTool(deps.skills, active), ...deps.mcpTools()];
     if (allowsAsk(request.surface)) tools.push(askTool);
+    if (request.turnTools) tools.push(...request.turnTools);
     if (request.toolFilter.length) tools = tools.filter((t) => request.toolFilter.includes(t.name));
     const profile = await deps.profile.get();
     const linkedTask = typeof session?.options.task_name === 'string' ? session.options.task_name : undefined;

@@ -1,4 +1,4 @@
-import type { ImOrigin, Surface } from '../tools/tool';
+import type { ImOrigin, Surface, Tool } from '../tools/tool';
 import type { SamplingOptions, ToolSpec } from '../providers/provider';
 import type { ChatMessage, TokenUsage } from './messages';
 
@@ -30,6 +30,8 @@ export interface TurnRequest {
    * twice nor stored without its reply.
    */
   onCommit?: (answer: string) => void;
+  /** Tools of this turn only, on top of the gateway's (an IM turn's SendFile writes into its own reply). */
+  turnTools?: Tool[];
 }
 
 export type TurnEvent =

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import type { GrpcService, Logger } from '@cliver/common';
+import type { Config, GrpcService, Logger } from '@cliver/common';
 import type { BuiltAgent } from '../agent/build-agent';
+import { secretRedactor } from '../providers/secret-redactor';
 import { messagingRpc } from '../rpc/messaging-rpc';
 import type { OpenedStore } from '../store/db';
 import { InboundRepo } from '../store/inbound-repo';
@@ -9,6 +10,7 @@ import { OutboxRepo } from '../store/outbox-repo';
 import { ConversationQueue } from './conversation-queue';
 import { MessageRunner } from './message-runner';
 import { OutboxFeed } from './outbox-feed';
+import { findAudioProvider, voiceTranscriber, type TranscribeVoice } from './transcribe-voice';
 
 export interface Messaging {
   rpc: GrpcService;
@@ -19,6 +21,7 @@ export interface Messaging {
 
 /** Wires chat messaging: the recorded inbound queue, the turns it runs and the delivery outbox. */
 export function buildMessaging(opts: {
+  config: Config;
   store: OpenedStore;
   agent: BuiltAgent;
   leases: LeaseRepo;
@@ -28,16 +31,19 @@ export function buildMessaging(opts: {
   now: () => number;
 }): Messaging {
   const { store, agent, log } = opts;
+  const transcribe = buildTranscriber(opts.config, log);
   const inbound = new InboundRepo(store.db);
   const outbox = new OutboxRepo(store.db);
   const feed = new OutboxFeed(outbox, opts.now);
   const runner = new MessageRunner({
+    agentDir: opts.agentDir,
     agent: agent.agent,
     catalog: agent.catalog,
     sessions: agent.sessions,
     inbound,
     outbox,
     feed,
+    transcribe,
     log: log.child({ component: 'messages' }),
     now: () => new Date(opts.now()),
   });
@@ -50,4 +56,14 @@ export function buildMessaging(opts: {
   });
   const rpc = messagingRpc({ log, leases: opts.leases, inbound, outbox, queue, feed, inboxDir: join(opts.agentDir, 'inbox'), now: opts.now });
   return { rpc: { ...rpc, drain: () => feed.stop() }, queue, outbox, feed };
+}
+
+function buildTranscriber(config: Config, log: Logger): TranscribeVoice | undefined {
+  const audio = findAudioProvider(config);
+  if (!audio) {
+    log.info('no audio-capable provider is configured: voice messages are offered to the agent as files');
+    return undefined;
+  }
+  log.info({ provider: audio.provider, model: audio.model }, 'voice messages are transcribed');
+  return voiceTranscriber(audio, { timeoutMs: config.agent.provider_timeout_seconds * 1000, redact: secretRedactor(config) });
 }

@@ -1,3 +1,4 @@
+import { AppError } from '@cliver/common';
 import type { Address, OutboxEntry, OutboxRepo } from '../store/outbox-repo';
 
 /** One open StreamOutbox call: the lease holder's delivery loop. */
@@ -5,11 +6,21 @@ export interface FeedSubscriber {
   adapters: ReadonlySet<string>;
   /** The lease token the stream was opened with; a newer one replaces it. */
   token: number;
+  /**
+   * Whether the stream's lease is still the live one. Asked before every send: a holder that
+   * lost its lease (paused, then replaced) must not be handed replies to post.
+   */
+  isCurrent(): boolean;
   sendEntry(entry: OutboxEntry): void;
   sendActivity(address: Address, running: boolean): void;
-  /** Ends the stream (a newer lease holder subscribed). */
-  end(reason: string): void;
+  /** Ends the stream with this error (its lease changed hands, or agent-core stops). */
+  end(err: AppError): void;
 }
+
+const staleLease = () =>
+  new AppError('failed_precondition', 'the adapter-host lease changed hands: this delivery stream is no longer the lease holder\'s. Acquire the lease again and open a new stream.', {
+    reason: 'stale_fencing_token',
+  });
 
 /**
  * Hands outbox entries to the delivery loop of adapter-host: everything due when it subscribes,
@@ -24,10 +35,7 @@ export class OutboxFeed {
 
   subscribe(sub: FeedSubscriber): () => void {
     for (const other of [...this.subscribers.keys()]) {
-      if (other.token < sub.token && [...other.adapters].some((a) => sub.adapters.has(a))) {
-        this.subscribers.delete(other);
-        other.end('a newer adapter-host lease holder took over the delivery');
-      }
+      if (other.token < sub.token && [...other.adapters].some((a) => sub.adapters.has(a))) this.drop(other, staleLease());
     }
     this.subscribers.set(sub, new Set());
     this.notify();
@@ -38,6 +46,7 @@ export class OutboxFeed {
   notify(): void {
     const nowMs = this.now();
     for (const [sub, offered] of this.subscribers) {
+      if (!this.stillCurrent(sub)) continue;
       for (const entry of this.outbox.due([...sub.adapters], nowMs)) {
         if (offered.has(entry.id)) continue;
         offered.add(entry.id);
@@ -54,7 +63,7 @@ export class OutboxFeed {
   }
 
   activity(address: Address, running: boolean): void {
-    for (const sub of this.subscribers.keys()) if (sub.adapters.has(address.adapter)) sub.sendActivity(address, running);
+    for (const sub of [...this.subscribers.keys()]) if (sub.adapters.has(address.adapter) && this.stillCurrent(sub)) sub.sendActivity(address, running);
   }
 
   get subscriberCount(): number {
@@ -63,8 +72,19 @@ export class OutboxFeed {
 
   stop(): void {
     clearTimeout(this.retryTimer);
-    for (const sub of this.subscribers.keys()) sub.end('agent-core is shutting down');
-    this.subscribers.clear();
+    const stopping = new AppError('unavailable', 'agent-core is shutting down; open the delivery stream again once it is back', { reason: 'shutting_down' });
+    for (const sub of [...this.subscribers.keys()]) this.drop(sub, stopping);
+  }
+
+  private stillCurrent(sub: FeedSubscriber): boolean {
+    if (sub.isCurrent()) return true;
+    this.drop(sub, staleLease());
+    return false;
+  }
+
+  private drop(sub: FeedSubscriber, err: AppError): void {
+    if (!this.subscribers.delete(sub)) return;
+    sub.end(err);
   }
 
   private scheduleRetry(nowMs: number): void {

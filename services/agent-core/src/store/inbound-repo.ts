@@ -88,10 +88,13 @@ export class InboundRepo {
   private readonly heads: Database.Statement<[], InboundRow>;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare(`INSERT OR IGNORE INTO inbound_messages (adapter, event_id, conversation, channel_id, thread_id,
+    // Only the dedupe key may make the insert a no-op: OR IGNORE would also swallow a NOT NULL or
+    // CHECK failure and answer "duplicate" for an event that was never stored.
+    this.insert = db.prepare(`INSERT INTO inbound_messages (adapter, event_id, conversation, channel_id, thread_id,
         message_id, user_id, user_name, text, attachments_json, is_group, status, received_at)
       VALUES (@adapter, @event_id, @conversation, @channel_id, @thread_id, @message_id, @user_id, @user_name, @text,
-        @attachments_json, @is_group, 'queued', @received_at)`);
+        @attachments_json, @is_group, 'queued', @received_at)
+      ON CONFLICT (adapter, event_id) DO NOTHING`);
     this.byEvent = db.prepare('SELECT * FROM inbound_messages WHERE adapter = ? AND event_id = ?');
     // The oldest waiting message of each conversation: only it may run next.
     this.heads = db.prepare(`SELECT * FROM inbound_messages WHERE id IN (
@@ -117,6 +120,12 @@ export class InboundRepo {
     });
     const row = this.byEvent.get(m.adapter, m.eventId)!;
     return { id: row.id, duplicate: info.changes === 0 };
+  }
+
+  /** The recording of a platform event, if there is one (to answer a re-delivery before storing its files again). */
+  findEvent(adapter: string, eventId: string): InboundItem | undefined {
+    const row = this.byEvent.get(adapter, eventId);
+    return row ? toItem(row) : undefined;
   }
 
   get(id: number): InboundItem | undefined {

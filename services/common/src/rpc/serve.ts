@@ -156,15 +156,18 @@ export function serverStream<Req, Res>(log: Logger, method: string, handler: Str
     const write = (event: Res) => {
       if (!call.cancelled && !call.writableEnded) call.write(event);
     };
-    handler(call.request, write, call).then(
-      () => {
-        if (!call.writableEnded) call.end();
-      },
-      (err: unknown) => {
-        const appError = AppError.from(err);
-        if (appError.code === 'internal') log.error({ err, method }, 'gRPC stream handler failed');
-        if (!call.writableEnded) call.emit('error', toGrpcError(appError));
-      },
-    );
+    // Through a promise, as in `unary`: a handler that throws before its first await is mapped too.
+    Promise.resolve()
+      .then(() => handler(call.request, write, call))
+      .then(
+        () => {
+          if (!call.writableEnded) call.end();
+        },
+        (err: unknown) => {
+          const appError = AppError.from(err);
+          if (appError.code === 'internal') log.error({ err, method }, 'gRPC stream handler failed');
+          if (!call.writableEnded) call.emit('error', toGrpcError(appError));
+        },
+      );
   };
 }

@@ -1,6 +1,6 @@
 import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, type Message, type SendableChannels } from 'discord.js';
-import { backoffDelayMs } from '@cliver/common';
-import { DeliveryError, type Address, type AdapterContext, type IncomingFile, type PlatformAdapter, type SendOptions } from '../../platform';
+import { backoffDelayMs, pause } from '@cliver/common';
+import { DeliveryError, type Address, type AdapterContext, type IncomingFile, type OutgoingFile, type PlatformAdapter, type SendOptions } from '../../platform';
 import { renderChunks, type RenderedChunk } from '../../outbound/render';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -9,13 +9,6 @@ function kindOf(contentType: string | null): IncomingFile['kind'] {
   if (contentType?.startsWith('image/')) return 'image';
   if (contentType?.startsWith('audio/')) return 'voice';
   return 'file';
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }
 
 /** Discord REST errors in the delivery loop's terms. */
@@ -98,6 +91,21 @@ export class DiscordAdapter implements PlatformAdapter {
     }
   }
 
+  async sendFile(to: Address, file: OutgoingFile, options: SendOptions): Promise<string> {
+    const channel = await this.channel(to);
+    try {
+      const sent = await channel.send({
+        files: [{ attachment: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), name: file.fileName }],
+        nonce: options.idempotencyKey.slice(0, 25),
+        enforceNonce: true,
+        ...(options.replyTo ? { reply: { messageReference: options.replyTo, failIfNotExists: false } } : {}),
+      });
+      return sent.id;
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
   async sendTyping(to: Address): Promise<void> {
     await (await this.channel(to)).sendTyping();
   }
@@ -153,7 +161,7 @@ export class DiscordAdapter implements PlatformAdapter {
         return;
       } catch (err) {
         ctx.log.warn({ err, messageId: message.id, attempt }, 'could not record a Discord message; retrying');
-        await wait(backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000, jitter: 0.2 }), signal);
+        await pause(backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000, jitter: 0.2 }), signal);
       }
     }
   }

@@ -1,8 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError } from 'grammy';
+import { Bot, GrammyError, HttpError, InputFile } from 'grammy';
 import type { MessageEntity, Update } from 'grammy/types';
-import { backoffDelayMs } from '@cliver/common';
-import type { Address, AdapterContext, IncomingFile, PlatformAdapter, SendOptions } from '../../platform';
+import { backoffDelayMs, pause } from '@cliver/common';
+import type { Address, AdapterContext, IncomingFile, OutgoingFile, PlatformAdapter, SendOptions } from '../../platform';
 import { renderChunks, type RenderedChunk } from '../../outbound/render';
 import { httpErrorText, isEntityError, toDeliveryError } from './telegram-errors';
 import { toIncoming, type FileRef } from './telegram-message';
@@ -12,6 +12,8 @@ const DEFAULT_API_ROOT = 'https://api.telegram.org';
 const POLL_TIMEOUT_S = 25;
 const STALL_MARGIN_MS = 15_000;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+// The Bot API's limit for sendPhoto; a larger image goes as a document.
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 export interface TelegramTimings {
   pollTimeoutS: number;
@@ -21,18 +23,6 @@ export interface TelegramTimings {
 }
 
 const DEFAULT_TIMINGS: TelegramTimings = { pollTimeoutS: POLL_TIMEOUT_S, stallMarginMs: STALL_MARGIN_MS, retry: { baseMs: 1000, maxMs: 30_000 } };
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Telegram over grammY's Bot API client with our own long-poll loop. Neither `bot.start()` nor
@@ -98,6 +88,22 @@ export class TelegramAdapter implements PlatformAdapter {
     }
   }
 
+  async sendFile(to: Address, file: OutgoingFile, options: SendOptions): Promise<string> {
+    const api = this.requireBot().api;
+    const input = new InputFile(file.data, file.fileName);
+    const extra = {
+      ...(to.threadId ? { message_thread_id: Number(to.threadId) } : {}),
+      ...(options.replyTo ? { reply_parameters: { message_id: Number(options.replyTo), allow_sending_without_reply: true } } : {}),
+    };
+    try {
+      // A photo is shown inline; any other file, and an image Telegram would recompress badly, as a document.
+      const sent = file.kind === 'image' && file.data.byteLength <= MAX_PHOTO_BYTES ? await api.sendPhoto(to.channelId, input, extra) : await api.sendDocument(to.channelId, input, extra);
+      return String(sent.message_id);
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
   async sendTyping(to: Address): Promise<void> {
     await this.requireBot().api.sendChatAction(to.channelId, 'typing', to.threadId ? { message_thread_id: Number(to.threadId) } : {});
   }
@@ -118,6 +124,8 @@ export class TelegramAdapter implements PlatformAdapter {
     const signal = this.stopping.signal;
     let offset = 0;
     let failures = 0;
+    let webhookCleared = false;
+    let connected = false;
     while (!signal.aborted) {
       try {
         // grammY types its signal with the abort-controller package's AbortSignal; at run time it is Node's.
@@ -125,8 +133,14 @@ export class TelegramAdapter implements PlatformAdapter {
         // would show `connecting` instead of its error.
         if (!bot.isInited()) bot.botInfo = await bot.api.getMe(signal as never);
         // Webhooks and long polling exclude each other; a webhook left set makes every poll 409.
-        if (offset === 0) await bot.api.deleteWebhook({ drop_pending_updates: false }, signal as never);
-        const updates = await this.poll(bot, offset, signal);
+        if (!webhookCleared) {
+          await bot.api.deleteWebhook({ drop_pending_updates: false }, signal as never);
+          webhookCleared = true;
+        }
+        // The first poll, and the first after a failure, ask without waiting: the state turns
+        // `connected` as soon as Telegram answers, not when a quiet long poll ends 25 s later.
+        const updates = await this.poll(bot, offset, signal, connected ? this.timings.pollTimeoutS : 0);
+        connected = true;
         failures = 0;
         ctx.markAlive();
         ctx.setState('connected');
@@ -138,15 +152,16 @@ export class TelegramAdapter implements PlatformAdapter {
       } catch (err) {
         if (signal.aborted) return;
         failures++;
+        connected = false;
         ctx.setState('error', describePollError(err));
         if (!(err instanceof StalledPoll)) ctx.log.warn({ err: safeError(err), failures }, 'Telegram poll failed');
-        await wait(backoffDelayMs(failures, { ...this.timings.retry, jitter: 0.2 }), signal);
+        await pause(backoffDelayMs(failures, { ...this.timings.retry, jitter: 0.2 }), signal);
       }
     }
   }
 
   /** One long poll, with a watchdog: a poll that outlives its timeout by the margin is stalled. */
-  private async poll(bot: Bot, offset: number, stop: AbortSignal): Promise<Update[]> {
+  private async poll(bot: Bot, offset: number, stop: AbortSignal, timeoutS: number): Promise<Update[]> {
     const controller = new AbortController();
     const onStop = () => controller.abort();
     stop.addEventListener('abort', onStop, { once: true });
@@ -154,9 +169,9 @@ export class TelegramAdapter implements PlatformAdapter {
     const watchdog = setTimeout(() => {
       stalled = true;
       controller.abort();
-    }, this.timings.pollTimeoutS * 1000 + this.timings.stallMarginMs);
+    }, timeoutS * 1000 + this.timings.stallMarginMs);
     try {
-      return await bot.api.getUpdates({ offset, timeout: this.timings.pollTimeoutS, allowed_updates: ['message'] }, controller.signal as never);
+      return await bot.api.getUpdates({ offset, timeout: timeoutS, allowed_updates: ['message'] }, controller.signal as never);
     } catch (err) {
       if (stalled) throw new StalledPoll();
       throw err;
@@ -180,7 +195,7 @@ export class TelegramAdapter implements PlatformAdapter {
         return;
       } catch (err) {
         ctx.log.warn({ err: safeError(err), updateId: update.update_id, attempt }, 'could not record a Telegram message; retrying before acknowledging it');
-        await wait(backoffDelayMs(attempt, { ...this.timings.retry, jitter: 0.2 }), signal);
+        await pause(backoffDelayMs(attempt, { ...this.timings.retry, jitter: 0.2 }), signal);
       }
     }
   }
