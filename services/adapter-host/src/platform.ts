@@ -98,6 +98,8 @@ export interface PlatformAdapter {
   sendTyping(to: Address): Promise<void>;
   /** How often `sendTyping` must be repeated while a turn runs. */
   readonly typingIntervalMs: number;
+  /** Chunks the platform refused to format and that went out as plain text (shown in `gateway status`). */
+  readonly formattingFallbacks?: number;
 }
 
 /** The members a custom adapter module's instance must have, checked at start. */

@@ -31,7 +31,7 @@ export class AdapterRegistry {
     this.now = o.now ?? Date.now;
     // The first states are not changes: nothing is told (the caller's reporter may not exist yet).
     for (const [name, p] of Object.entries(o.platforms)) {
-      this.states.set(name, { name, type: p.type, state: 'standby', error: 'another adapter-host replica is the leader', lastEventAtMs: 0 });
+      this.states.set(name, { name, type: p.type, state: 'standby', error: 'another adapter-host replica is the leader', lastEventAtMs: 0, formattingFallbacks: 0 });
     }
   }
 
@@ -55,7 +55,7 @@ export class AdapterRegistry {
   }
 
   list(): AdapterStatus[] {
-    return [...this.states.values()];
+    return [...this.states.values()].map((s) => ({ ...s, formattingFallbacks: this.running.get(s.name)?.formattingFallbacks ?? 0 }));
   }
 
   private async startOne(name: string, config: Config['gateway']['platforms'][string]): Promise<void> {
@@ -97,7 +97,7 @@ export class AdapterRegistry {
   private set(name: string, state: string, error: string): void {
     const type = this.o.platforms[name]?.type ?? '';
     const previous = this.states.get(name);
-    this.states.set(name, { name, type, state, error, lastEventAtMs: previous?.lastEventAtMs ?? 0 });
+    this.states.set(name, { name, type, state, error, lastEventAtMs: previous?.lastEventAtMs ?? 0, formattingFallbacks: 0 });
     if (previous?.state !== state || previous?.error !== error) {
       this.o.log.info({ adapter: name, state, error: error || undefined }, 'adapter state changed');
       this.o.onChange();

@@ -19,8 +19,10 @@ function serviceLine(s: ServiceState, nowMs: number): string {
   return `    ${s.healthy ? '●' : '✗'} ${s.service.padEnd(12)} ${bits.join(', ')}`;
 }
 
-function adapterLine(a: { name: string; state: string; error: string }): string {
-  if (a.state === 'connected') return `    ● ${a.name} (running)`;
+function adapterLine(a: { name: string; state: string; error: string; formattingFallbacks?: number }): string {
+  // Formatting Telegram refused shows, so that a rendering bug is not only in the log.
+  const plain = a.formattingFallbacks ? `, ${a.formattingFallbacks} sent as plain text` : '';
+  if (a.state === 'connected') return `    ● ${a.name} (running${plain})`;
   if (a.state === 'connecting') return `    ◌ ${a.name} (connecting...)`;
   return `    ✗ ${a.name} (${a.error || a.state})`;
 }

@@ -1,8 +1,9 @@
 // Where to cut a run of text that does not fit. The caller says how far it may go by answering
 // `fits(end)` for a candidate prefix [0, end); that answer is monotone (a longer prefix never
 // renders shorter), so the longest fitting prefix is found by binary search over grapheme
-// boundaries. Then the best kind of boundary inside it wins: a line break, a sentence end, a
-// space, and only then the grapheme boundary itself.
+// boundaries, or over code points when one cluster is longer than the budget (zalgo text). Then
+// the best kind of boundary inside it wins: a line break, a sentence end, a space, and only then
+// the grapheme boundary itself.
 
 export interface Break {
   /** The head is text[0, headEnd). */
@@ -17,20 +18,27 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 // A nicer boundary is taken only if it keeps at least this share of the longest fitting head,
 // so a stray early newline does not leave a chunk mostly empty.
 const MIN_SHARE = 0.5;
-// Grapheme clusters longer than this (zalgo text) fall back to code points.
+// How much text past the window the segmenter sees, to judge the boundaries near its end.
 const SEGMENT_MARGIN = 64;
+/** How far past `maxVisible` a prefix given as `text` must reach to decide like the whole run. */
+export const BREAK_LOOKAHEAD = SEGMENT_MARGIN + 1;
 
 /**
+ * @param text the run, or a prefix of it at least maxVisible + BREAK_LOOKAHEAD long (a long run's
+ *   caller need not build all of it for every cut)
  * @param maxVisible an upper bound on the head's length (the budget: rendering never shortens text)
  * @returns null when not even one code point fits
  */
 export function findBreak(text: string, maxVisible: number, fits: (end: number) => boolean, mode: BreakMode): Break | null {
   const window = Math.min(text.length, maxVisible);
-  const maxEnd = longestFit(graphemeBoundaries(text, window), fits) ?? longestFit(codePointBoundaries(text, window), fits);
+  const maxEnd = longestFit(window, graphemeSnap(text, window), fits) ?? longestFit(window, codePointSnap(text), fits);
   if (maxEnd === null) return null;
   if (maxEnd >= text.length) return { headEnd: text.length, tailStart: text.length };
   const min = Math.ceil(maxEnd * MIN_SHARE);
-  return mode === 'prose' ? proseBreak(text, maxEnd, min) : codeBreak(text, maxEnd, min);
+  const cut = mode === 'prose' ? proseBreak(text, maxEnd, min) : codeBreak(text, maxEnd, min);
+  // A shorter head nearly always renders shorter, but escaping depends on context (a bare URL is
+  // not escaped, its prefix may be): a nicer cut is taken only once it has been measured.
+  return cut.headEnd === maxEnd || fits(cut.headEnd) ? cut : { headEnd: maxEnd, tailStart: maxEnd };
 }
 
 function proseBreak(text: string, maxEnd: number, min: number): Break {
@@ -83,33 +91,28 @@ function lastSentenceEnd(text: string, maxEnd: number): number | null {
   return last;
 }
 
-function graphemeBoundaries(text: string, window: number): number[] {
-  const sample = text.slice(0, window + SEGMENT_MARGIN);
-  const isWhole = sample.length === text.length;
-  const out: number[] = [];
-  for (const { index } of graphemes.segment(sample)) if (index > 0 && index <= window) out.push(index);
-  // The segmenter cannot judge the last boundary of a cut sample; the end of the text is always one.
-  if (isWhole && text.length <= window) out.push(text.length);
-  return out;
+// The boundary at or before `end`: the start of the grapheme cluster `end` falls in. Intl.Segmenter
+// answers that locally, so a search costs a few lookups, not a segmentation of the whole window.
+function graphemeSnap(text: string, window: number): (end: number) => number {
+  const segments = graphemes.segment(text.slice(0, window + SEGMENT_MARGIN));
+  return (end) => (end >= text.length ? text.length : (segments.containing(end)?.index ?? end));
 }
 
-function codePointBoundaries(text: string, window: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= window; i += 1) {
-    const isLowSurrogate = i < text.length && /[\uDC00-\uDFFF]/.test(text[i]) && /[\uD800-\uDBFF]/.test(text[i - 1]);
-    if (!isLowSurrogate) out.push(i);
-  }
-  return out;
+function codePointSnap(text: string): (end: number) => number {
+  return (end) => (/[\uDC00-\uDFFF]/.test(text[end] ?? '') && /[\uD800-\uDBFF]/.test(text[end - 1] ?? '') ? end - 1 : end);
 }
 
-function longestFit(boundaries: number[], fits: (end: number) => boolean): number | null {
-  let lo = 0;
-  let hi = boundaries.length - 1;
+/** The longest head [0, end) ending on a boundary that fits, by binary search over 1..window. */
+function longestFit(window: number, snap: (end: number) => number, fits: (end: number) => boolean): number | null {
+  let lo = 1;
+  let hi = window;
   let best: number | null = null;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (fits(boundaries[mid])) {
-      best = boundaries[mid];
+    const end = snap(mid);
+    // Inside the first cluster the head would be empty: no answer, but a longer one may fit.
+    if (end === 0 || fits(end)) {
+      if (end > 0) best = end;
       lo = mid + 1;
     } else {
       hi = mid - 1;

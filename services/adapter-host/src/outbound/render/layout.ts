@@ -83,9 +83,11 @@ function layoutBlock(block: Block, ctx: Context, continued: boolean, out: Placed
       return text(block.inlines, 0);
     case 'heading':
       return text(block.inlines, block.level);
-    case 'code':
-      if (block.text.trim() !== '') out.push({ unit: { kind: 'code', lang: block.lang, lines: block.text.split('\n'), isTable: false }, sep: ctx.sep });
+    case 'code': {
+      const lines = trimBlankLines(block.text.split('\n'));
+      if (lines.length > 0) out.push({ unit: { kind: 'code', lang: block.lang, lines, isTable: false }, sep: ctx.sep });
       return;
+    }
     case 'table':
       out.push({ unit: { kind: 'code', lang: '', lines: tableLines(block), isTable: true }, sep: ctx.sep });
       return;
@@ -98,6 +100,16 @@ function layoutBlock(block: Block, ctx: Context, continued: boolean, out: Placed
     case 'list':
       return layoutList(block, ctx, out);
   }
+}
+
+// Blank lines around code show nothing, and a message cut out of them alone would be empty.
+function trimBlankLines(lines: string[]): string[] {
+  const isBlank = (line: string): boolean => line.trim() === '';
+  let start = 0;
+  let end = lines.length;
+  while (start < end && isBlank(lines[start])) start += 1;
+  while (end > start && isBlank(lines[end - 1])) end -= 1;
+  return lines.slice(start, end);
 }
 
 function layoutList(block: Extract<Block, { kind: 'list' }>, ctx: Context, out: PlacedUnit[]): void {

@@ -1,15 +1,24 @@
 import MarkdownIt from 'markdown-it';
+import { cleanInput } from './clean-input.js';
+import { visibleText } from './inline-text.js';
+import { literalBlocks } from './literal-blocks.js';
 import type { Block, ColumnAlign, Inline } from './model.js';
 
 // html: false so a model's raw HTML (`<script>…`) stays literal text; linkify off so a bare URL is
 // not turned into a link whose href we never saw written.
 const md = new MarkdownIt({ html: false, linkify: false });
+// The default preset's nesting limit (100; missing from @types/markdown-it). It also bounds the
+// recursion of this parser, of layout.ts and of the inline walkers.
+const MAX_NESTING = (md.options as { maxNesting?: number }).maxNesting ?? 100;
 
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Parses a model reply (CommonMark + GFM tables and ~~strike~~) into the block model. */
 export function parseMarkdown(markdown: string): Block[] {
-  const tokens = md.parse(markdown, {});
+  const text = cleanInput(markdown);
+  const tokens = md.parse(text, {});
+  // A container opened this deep had its content dropped by markdown-it (see literal-blocks.ts).
+  if (tokens.some((tok) => tok.level >= MAX_NESTING - 1)) return literalBlocks(text);
   const cursor = { tokens, i: 0 };
   return parseBlocks(cursor, null);
 }
@@ -149,11 +158,12 @@ export function parseInlines(tokens: Token[]): Inline[] {
   return root;
 }
 
-// A link whose label is empty (`[](https://x)`) would be invisible: show its address instead.
+// A link whose label is empty or blank (`[](https://x)`, `[ ](https://x)`) would be invisible:
+// show its address instead.
 function closeNode(children: Inline[], parent: Inline[]): void {
   const node = parent[parent.length - 1];
-  if (node?.kind === 'link' && node.children === children && children.length === 0) {
-    children.push({ kind: 'text', text: node.href });
+  if (node?.kind === 'link' && node.children === children && visibleText(children).trim() === '') {
+    children.splice(0, children.length, { kind: 'text', text: node.href });
   }
 }
 

@@ -13,5 +13,7 @@ export function safeUrl(href: string, schemes: readonly string[]): string | null
   }
   if (!schemes.includes(url.protocol)) return null;
   if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname === '') return null;
+  // "mailto:" or "tg:" alone opens nothing.
+  if (url.href.length === url.protocol.length) return null;
   return url.href;
 }

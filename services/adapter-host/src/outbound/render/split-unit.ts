@@ -1,5 +1,5 @@
-import { findBreak } from './find-break.js';
-import { sliceInlines, visibleText } from './inline-text.js';
+import { BREAK_LOOKAHEAD, findBreak } from './find-break.js';
+import { sliceInlines, visibleLength, visibleText } from './inline-text.js';
 import type { CodeUnit, TextUnit, Unit } from './layout.js';
 
 export interface Split {
@@ -23,14 +23,16 @@ export function splitUnit(unit: Unit, budget: number, measure: Measure): Split |
 }
 
 function splitText(unit: TextUnit, budget: number, measure: Measure): Split | null {
-  const visible = visibleText(unit.inlines);
   const withInlines = (from: number, to: number): TextUnit => ({ ...unit, inlines: sliceInlines(unit.inlines, from, to) });
+  // Only the start of a long unit can go into the head: building all of its text for every cut
+  // would make a long reply quadratic.
+  const visible = visibleText(sliceInlines(unit.inlines, 0, budget + BREAK_LOOKAHEAD));
   const cut = findBreak(visible, budget, (end) => measure(withInlines(0, end)) <= budget, 'prose');
   if (cut === null) return null;
   const head = withInlines(0, cut.headEnd);
-  if (cut.tailStart >= visible.length) return { head, tail: null };
+  if (cut.tailStart >= visibleLength(unit.inlines)) return { head, tail: null };
   // The tail of a list item is indented under the marker the head already showed.
-  return { head, tail: { ...withInlines(cut.tailStart, visible.length), continued: true } };
+  return { head, tail: { ...withInlines(cut.tailStart, Infinity), continued: true } };
 }
 
 function splitCode(unit: CodeUnit, budget: number, measure: Measure): Split | null {
@@ -54,12 +56,26 @@ function splitCode(unit: CodeUnit, budget: number, measure: Measure): Split | nu
       hi = mid - 1;
     }
   }
+  // Blank lines at the cut are the break between the two messages: kept, they would show as
+  // empty lines at the end of one code block, or fill a message of their own with nothing.
+  const isBlank = (line: string): boolean => line.trim() === '';
+  const tail = (rest: string[]): CodeUnit | null => {
+    const start = rest.findIndex((line) => !isBlank(line));
+    return start < 0 ? null : withLines(rest.slice(start));
+  };
   if (best >= lines.length) return { head: unit, tail: null };
-  if (best > 0) return { head: withLines(lines.slice(0, best)), tail: withLines(lines.slice(best)) };
+  if (best > 0) {
+    let end = best;
+    while (end > 1 && isBlank(lines[end - 1])) end -= 1;
+    return { head: withLines(lines.slice(0, end)), tail: tail(lines.slice(best)) };
+  }
   // A single line longer than a message: cut inside it, keeping every character.
   const first = lines[0];
   const cut = findBreak(first, budget, (end) => measure(withLines([first.slice(0, end)])) <= budget, 'code');
   if (cut === null) return null;
-  const rest = [first.slice(cut.tailStart), ...lines.slice(1)];
-  return { head: withLines([first.slice(0, cut.headEnd)]), tail: rest[0] === '' && rest.length === 1 ? null : withLines(rest) };
+  const head = first.slice(0, cut.headEnd);
+  // Only indentation fits (a table row starting with wide empty cells): that whitespace is the
+  // break itself, and a message of it alone would be empty.
+  if (head.trim() === '') return splitCode(withLines([first.trimStart(), ...lines.slice(1)]), budget, measure);
+  return { head: withLines([head]), tail: tail([first.slice(cut.tailStart), ...lines.slice(1)]) };
 }

@@ -9,6 +9,8 @@ const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 export function displayWidth(text: string): number {
+  // Printable ASCII is one column a character; segmenting it would only cost time on big tables.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
   for (const { segment } of graphemes.segment(text)) width += WIDE.test(segment) ? 2 : 1;
   return width;
@@ -30,13 +32,13 @@ export function cellText(inlines: Inline[]): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
+// Loops, not Math.max(...rows): a table of some hundred thousand rows would overflow the stack.
 export function tableLines(table: Extract<Block, { kind: 'table' }>): string[] {
-  const columns = Math.max(table.header.length, ...table.rows.map((row) => row.length));
+  const columns = table.rows.reduce((most, row) => Math.max(most, row.length), table.header.length);
   const header = padRow(table.header.map(cellText), columns);
   const rows = table.rows.map((row) => padRow(row.map(cellText), columns));
-  const widths = Array.from({ length: columns }, (_, c) =>
-    Math.max(1, displayWidth(header[c]), ...rows.map((row) => displayWidth(row[c]))),
-  );
+  const widths = header.map((cell) => Math.max(1, displayWidth(cell)));
+  for (const row of rows) row.forEach((cell, c) => (widths[c] = Math.max(widths[c], displayWidth(cell))));
   const line = (cells: string[]): string =>
     cells.map((cell, c) => align(cell, widths[c], table.align[c] ?? null)).join(' | ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-');

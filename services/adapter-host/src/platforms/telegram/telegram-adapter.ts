@@ -6,6 +6,7 @@ import type { Address, AdapterContext, IncomingFile, OutgoingFile, PlatformAdapt
 import { renderChunks, type RenderedChunk } from '../../outbound/render';
 import { httpErrorText, isEntityError, toDeliveryError } from './telegram-errors';
 import { toIncoming, type FileRef } from './telegram-message';
+import { TELEGRAM_BUDGET, TelegramPace, type TelegramBudget } from './telegram-pace';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
 // Long poll length. The watchdog gives a poll this long plus a margin before it calls it stalled.
@@ -20,6 +21,8 @@ export interface TelegramTimings {
   stallMarginMs: number;
   /** Backoff after a failed poll or a failed record. */
   retry: { baseMs: number; maxMs: number };
+  /** What Telegram accepts; sends beyond it wait here (TelegramPace). */
+  budget?: TelegramBudget;
 }
 
 const DEFAULT_TIMINGS: TelegramTimings = { pollTimeoutS: POLL_TIMEOUT_S, stallMarginMs: STALL_MARGIN_MS, retry: { baseMs: 1000, maxMs: 30_000 } };
@@ -40,11 +43,15 @@ export class TelegramAdapter implements PlatformAdapter {
   private loop: Promise<void> | undefined;
   private entityFallbacks = 0;
 
+  // Made anew at each start: a stopped one drops what waits in it and takes nothing more.
+  private pace = new TelegramPace();
+
   constructor(private readonly timings: TelegramTimings = DEFAULT_TIMINGS) {}
 
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
     this.stopping = new AbortController();
+    this.pace = new TelegramPace(this.timings.budget ?? TELEGRAM_BUDGET);
     const apiRoot = (ctx.config.api_root ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
     this.bot = new Bot(ctx.config.token ?? '', { client: { apiRoot } });
     // Network errors are not retried here: a send that timed out may have been posted already,
@@ -57,6 +64,7 @@ export class TelegramAdapter implements PlatformAdapter {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    await this.pace.stop();
   }
 
   render(markdown: string): RenderedChunk[] {
@@ -71,7 +79,7 @@ export class TelegramAdapter implements PlatformAdapter {
       link_preview_options: { is_disabled: true },
     };
     try {
-      const sent = await api.sendMessage(to.channelId, chunk.text, { ...base, entities: chunk.entities as MessageEntity[] | undefined });
+      const sent = await this.pace.run(to.channelId, () => api.sendMessage(to.channelId, chunk.text, { ...base, entities: chunk.entities as MessageEntity[] | undefined }));
       return String(sent.message_id);
     } catch (err) {
       if (!isEntityError(err)) throw toDeliveryError(err);
@@ -80,7 +88,7 @@ export class TelegramAdapter implements PlatformAdapter {
       this.entityFallbacks++;
       this.ctx?.log.warn({ err, fallbacks: this.entityFallbacks, key: options.idempotencyKey }, 'Telegram refused the formatting; sent as plain text');
       try {
-        const sent = await api.sendMessage(to.channelId, chunk.text, base);
+        const sent = await this.pace.run(to.channelId, () => api.sendMessage(to.channelId, chunk.text, base));
         return String(sent.message_id);
       } catch (plainErr) {
         throw toDeliveryError(plainErr);
@@ -97,7 +105,8 @@ export class TelegramAdapter implements PlatformAdapter {
     };
     try {
       // A photo is shown inline; any other file, and an image Telegram would recompress badly, as a document.
-      const sent = file.kind === 'image' && file.data.byteLength <= MAX_PHOTO_BYTES ? await api.sendPhoto(to.channelId, input, extra) : await api.sendDocument(to.channelId, input, extra);
+      const photo = file.kind === 'image' && file.data.byteLength <= MAX_PHOTO_BYTES;
+      const sent = await this.pace.run(to.channelId, (): Promise<{ message_id: number }> => (photo ? api.sendPhoto(to.channelId, input, extra) : api.sendDocument(to.channelId, input, extra)));
       return String(sent.message_id);
     } catch (err) {
       throw toDeliveryError(err);

@@ -1,4 +1,4 @@
-import { breakFences, cleanLanguage, splitBareUrls } from '../code-fence.js';
+import { breakFences, cleanLanguage } from '../code-fence.js';
 import type { PlatformRenderer } from '../rendered.js';
 import { WEB_SCHEMES } from '../safe-url.js';
 import { markupRenderer } from './markup-renderer.js';
@@ -11,20 +11,31 @@ import { markupRenderer } from './markup-renderer.js';
 export const DISCORD_LIMIT = 2000;
 
 const INLINE_SPECIAL = /[\\*_~`|[\]]/g;
+// What Discord links by itself: a scheme URL that does not end in punctuation (its client's
+// rule). A backslash inside one would become part of the address, so such runs stay unescaped;
+// "www." without a scheme is not linked there, and is escaped like any text.
+const BARE_URL = /https?:\/\/[^\s<]+[^<.,:;"')\]\s]/g;
 
 export function escapeDiscord(text: string, atLineStart: boolean): string {
-  const escaped = splitBareUrls(text)
-    .map((run) => (run.isUrl ? run.text : run.text.replace(INLINE_SPECIAL, '\\$&')))
-    .join('');
+  let escaped = '';
+  let last = 0;
+  for (const match of text.matchAll(BARE_URL)) {
+    escaped += text.slice(last, match.index).replace(INLINE_SPECIAL, '\\$&') + match[0];
+    last = match.index + match[0].length;
+  }
+  escaped += text.slice(last).replace(INLINE_SPECIAL, '\\$&');
   if (!atLineStart) return escaped;
   return escaped.replace(/^(\s*)([#>+-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
+// Discord reads ``` anywhere as the start of a code block, so a code span cannot use a fence of
+// three or more: a zero-width space splits every run of backticks inside, and the fence is `` if
+// a single backtick remains.
 function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const code = text.replace(/(?<=`)`/g, '\u200b`');
+  const fence = code.includes('`') ? '``' : '`';
+  const pad = code.startsWith('`') || code.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${code}${pad}${fence}`;
 }
 
 function link(url: string, label: string, plainLabel: string): string {
