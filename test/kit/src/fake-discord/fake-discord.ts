@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
+import { closeServer, listen } from '../harness/listen';
 import { waitFor } from '../harness/wait-for';
 import { CDN_PREFIX, serveAttachment } from './cdn';
 import { FAKE_DISCORD_IDS, guildCreateData } from './fixtures';
@@ -160,14 +160,7 @@ export class FakeDiscord {
     if (this.server) return;
     const server = createServer({ noDelay: true }, (req, res) => this.onRequest(req, res));
     server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => this.gw.handleUpgrade(req, socket, head));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.currentPort, HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.currentPort = (server.address() as AddressInfo).port;
+    this.currentPort = await listen(server, this.currentPort, HOST);
     this.server = server;
   }
 
@@ -177,10 +170,7 @@ export class FakeDiscord {
     if (!server) return;
     this.server = undefined;
     this.gw.terminateAll();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** stop() then start() on the same port: discord.js keeps its first gateway URL, so the port must not change. */

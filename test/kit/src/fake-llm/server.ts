@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../harness/listen';
 import { anthropicWire } from './anthropic-wire';
 import { openaiWire } from './openai-wire';
 import { paceOf, sendJson, waitBeforeAnswer } from './respond';
@@ -113,14 +113,7 @@ export class FakeLlm {
     if (this.server) return;
     this.abort = new AbortController();
     const server = createServer({ noDelay: true }, (req, res) => this.onRequest(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.currentPort, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.currentPort = (server.address() as AddressInfo).port;
+    this.currentPort = await listen(server, this.currentPort, this.host);
     this.server = server;
   }
 
@@ -130,10 +123,7 @@ export class FakeLlm {
     if (!server) return;
     this.server = undefined;
     this.abort.abort();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listen } from '../harness/listen';
 
 /**
  * The HTTP server under the fake: listens, tracks every socket so they can be cut on purpose,
@@ -31,14 +32,7 @@ export class HttpListener {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.currentPort, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.currentPort = (server.address() as AddressInfo).port;
+    this.currentPort = await listen(server, this.currentPort, this.host);
     this.server = server;
   }
 

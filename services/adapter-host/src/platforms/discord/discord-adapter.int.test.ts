@@ -139,6 +139,17 @@ describe('receiving', () => {
     expect(received.map((r) => r.text)).toEqual(['see file', 'after the file']);
   });
 
+  it('records a message whose attachment is not downloaded with a note, and the channel goes on', async () => {
+    await started();
+    fake.injectMessage({ text: 'huge file', attachments: [{ data: Buffer.alloc(21 * 1024 * 1024), fileName: 'disk.img' }] });
+    fake.injectMessage({ text: 'next' });
+    const m = await waitFor(() => received.find((r) => r.text.startsWith('huge file')), { timeoutMs: 5000, what: 'the message with the skipped file' });
+    expect(m.text).toBe('huge file\n\n[attachment "disk.img" could not be downloaded from Discord: larger than 20 MiB]');
+    expect(m.files).toEqual([]);
+    await receivedText('next');
+    expect(logs.some((l) => l.msg === 'Discord attachments not downloaded; recording the message without them')).toBe(true);
+  });
+
   it('resumes after a dropped connection and receives the message sent meanwhile once', async () => {
     await started();
     const before = states.length;

@@ -1,25 +1,31 @@
-import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, type Message, type SendableChannels } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type Message, type SendableChannels, type WebSocketOptions } from 'discord.js';
 import { backoffDelayMs, pause } from '@cliver/common';
-import { DeliveryError, type Address, type AdapterContext, type IncomingFile, type OutgoingFile, type PlatformAdapter, type SendOptions } from '../../platform';
+import { DeliveryError, type Address, type AdapterContext, type AdapterState, type OutgoingFile, type PlatformAdapter, type SendOptions } from '../../platform';
 import { renderChunks, type RenderedChunk } from '../../outbound/render';
+import { describeFatalClose, describeLoginError, toDeliveryError } from './discord-errors';
+import { toIncoming } from './discord-message';
+import { downloadAttachments, withSkippedNotes } from './download-attachments';
+import { nonceFor, rejectLongRateLimits, restRoot } from './rest-options';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+const DEFAULT_HOST = 'discord.com';
+const OUTAGE = 'lost the connection to the Discord gateway; discord.js keeps reconnecting every 0.5 s';
 
-function kindOf(contentType: string | null): IncomingFile['kind'] {
-  if (contentType?.startsWith('image/')) return 'image';
-  if (contentType?.startsWith('audio/')) return 'voice';
-  return 'file';
+export interface DiscordTimings {
+  /** Backoff between attempts to record a message agent-core refused, and between failed logins. */
+  retry: { baseMs: number; maxMs: number };
+  /**
+   * The longest rate-limit wait a REST call sits out inside discord.js (a channel's 5-per-5-s bucket
+   * fits); a longer one, such as a global limit, fails with retryAfterMs for the delivery loop to schedule.
+   */
+  maxRateLimitWaitMs: number;
+  /** Per attachment of an incoming message. */
+  downloadTimeoutMs: number;
+  /** discord.js's identify throttle (5 s between IDENTIFYs); absent keeps discord.js's own. Tests pass one that does not wait. */
+  buildIdentifyThrottler?: WebSocketOptions['buildIdentifyThrottler'];
 }
 
-/** Discord REST errors in the delivery loop's terms. */
-function toDeliveryError(err: unknown): DeliveryError {
-  if (err instanceof DiscordAPIError) {
-    if (err.status === 429) return new DeliveryError(`Discord rate limit: ${err.message}`, false, 1000, { cause: err });
-    if (err.status >= 500) return new DeliveryError(`Discord failed: ${err.message}`, false, undefined, { cause: err });
-    return new DeliveryError(`Discord refused the message: ${err.message}`, true, undefined, { cause: err });
-  }
-  return new DeliveryError(`cannot reach Discord: ${(err as Error)?.message ?? String(err)}`, false, undefined, { cause: err });
-}
+const DEFAULT_TIMINGS: DiscordTimings = { retry: { baseMs: 1000, maxMs: 30_000 }, maxRateLimitWaitMs: 10_000, downloadTimeoutMs: 30_000 };
 
 /**
  * Discord over discord.js v14. Discord has no acknowledgements: a message missed while the
@@ -33,40 +39,26 @@ export class DiscordAdapter implements PlatformAdapter {
   private client: Client | undefined;
   private ctx: AdapterContext | undefined;
   private stopping = new AbortController();
+  private loginLoop: Promise<void> | undefined;
   private readonly chains = new Map<string, Promise<void>>();
+  private reported: { state: AdapterState; error?: string } | undefined;
+  private reconnects = 0;
+
+  constructor(private readonly timings: DiscordTimings = DEFAULT_TIMINGS) {}
 
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
     this.stopping = new AbortController();
-    const client = new Client({
-      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
-      // DMs arrive for channels discord.js has not cached.
-      partials: [Partials.Channel],
-      ...(ctx.config.api_url ? { rest: { api: ctx.config.api_url.replace(/\/+$/, '') } } : {}),
-    });
-    this.client = client;
-    client.on(Events.ShardReady, () => (ctx.markAlive(), ctx.setState('connected')));
-    client.on(Events.ShardResume, () => (ctx.markAlive(), ctx.setState('connected')));
-    client.on(Events.ShardReconnecting, () => ctx.setState('connecting'));
-    client.on(Events.ShardDisconnect, (event) => ctx.setState('error', `the Discord gateway closed the connection (code ${event.code})`));
-    client.on(Events.ShardError, (err) => ctx.setState('error', `Discord gateway error: ${err.message}`));
-    // A heartbeat acknowledged by Discord is the proof of life (discord.js reports it only as a
-    // debug line); an open socket alone proves nothing.
-    client.on(Events.Debug, (line) => {
-      if (line.includes('Heartbeat acknowledged')) ctx.markAlive();
-    });
-    client.on(Events.MessageCreate, (message) => this.onMessage(message));
-    ctx.setState('connecting');
-    client.login(ctx.config.token).catch((err: Error) => {
-      const tokenRejected = /TokenInvalid|401|invalid token/i.test(`${err.name} ${err.message}`);
-      ctx.setState('error', tokenRejected ? 'Discord rejected the bot token: check gateway.platforms.*.token' : `cannot connect to Discord: ${err.message}`);
-      ctx.log.warn({ err }, 'Discord login failed');
-    });
+    this.reported = undefined;
+    this.reconnects = 0;
+    this.report('connecting');
+    this.loginLoop = this.logIn(ctx);
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.client?.destroy();
+    await this.loginLoop;
     await Promise.all(this.chains.values());
   }
 
@@ -80,7 +72,7 @@ export class DiscordAdapter implements PlatformAdapter {
       const sent = await channel.send({
         content: chunk.text,
         // Discord keeps a nonce for a few minutes: a chunk resent after a crash is posted once.
-        nonce: options.idempotencyKey.slice(0, 25),
+        nonce: nonceFor(options.idempotencyKey),
         enforceNonce: true,
         allowedMentions: { parse: [] },
         ...(options.replyTo ? { reply: { messageReference: options.replyTo, failIfNotExists: false } } : {}),
@@ -96,7 +88,7 @@ export class DiscordAdapter implements PlatformAdapter {
     try {
       const sent = await channel.send({
         files: [{ attachment: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), name: file.fileName }],
-        nonce: options.idempotencyKey.slice(0, 25),
+        nonce: nonceFor(options.idempotencyKey),
         enforceNonce: true,
         ...(options.replyTo ? { reply: { messageReference: options.replyTo, failIfNotExists: false } } : {}),
       });
@@ -107,7 +99,85 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   async sendTyping(to: Address): Promise<void> {
-    await (await this.channel(to)).sendTyping();
+    const channel = await this.channel(to);
+    try {
+      await channel.sendTyping();
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  /** Logs in, again with backoff while Discord is unreachable; a refused token or a wrong api_url stays `error`. */
+  private async logIn(ctx: AdapterContext): Promise<void> {
+    const signal = this.stopping.signal;
+    const host = ctx.config.api_url ? new URL(ctx.config.api_url).host : DEFAULT_HOST;
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      const client = this.createClient(ctx);
+      this.client = client;
+      try {
+        // `connected` comes from ShardReady, which may fire before login() resolves.
+        await client.login(ctx.config.token);
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        const failure = describeLoginError(err, ctx.name, host);
+        this.report('error', failure.message);
+        ctx.log.warn({ err, attempt, host }, 'Discord login failed');
+        if (failure.permanent) return;
+        const backoffMs = backoffDelayMs(attempt, { ...this.timings.retry, jitter: 0.2 });
+        await pause(Math.max(backoffMs, failure.retryAfterMs ?? 0), signal);
+      }
+    }
+  }
+
+  private createClient(ctx: AdapterContext): Client {
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+      // DMs arrive for channels discord.js has not cached.
+      partials: [Partials.Channel],
+      rest: { ...(ctx.config.api_url ? { api: restRoot(ctx.config.api_url) } : {}), rejectOnRateLimit: rejectLongRateLimits(this.timings.maxRateLimitWaitMs) },
+      ...(this.timings.buildIdentifyThrottler ? { ws: { buildIdentifyThrottler: this.timings.buildIdentifyThrottler } } : {}),
+    });
+    // Events of a client given up on (a failed login, a stopped adapter) say nothing about the connection.
+    const whileLive =
+      <A extends unknown[]>(handle: (...args: A) => void) =>
+      (...args: A) => {
+        if (this.client === client && !this.stopping.signal.aborted) handle(...args);
+      };
+    const ready = whileLive(() => {
+      this.reconnects = 0;
+      ctx.markAlive();
+      this.report('connected');
+    });
+    client.on(Events.ShardReady, ready);
+    client.on(Events.ShardResume, ready);
+    client.on(Events.ShardReconnecting, whileLive(() => this.onReconnecting(ctx)));
+    client.on(Events.ShardDisconnect, whileLive((event: { code: number }) => this.report('error', describeFatalClose(event.code, ctx.name))));
+    client.on(Events.ShardError, whileLive((err: Error) => this.report('error', `Discord gateway error: ${err.message}`)));
+    // A heartbeat acknowledged by Discord is the proof of life (discord.js reports it only as a
+    // debug line); an open socket alone proves nothing.
+    client.on(Events.Debug, whileLive((line: string) => line.includes('Heartbeat acknowledged') && ctx.markAlive()));
+    client.on(Events.MessageCreate, whileLive((message: Message) => this.onMessage(message)));
+    return client;
+  }
+
+  /**
+   * discord.js fires shardReconnecting on every attempt, every 500 ms while the gateway is away:
+   * the first says `connecting` (a resume usually follows at once), a second means the first attempt
+   * failed, an outage: `error`, said once.
+   */
+  private onReconnecting(ctx: AdapterContext): void {
+    this.reconnects++;
+    ctx.log.debug({ attempt: this.reconnects }, 'Discord gateway reconnecting');
+    if (this.reported?.state === 'connected') this.report('connecting');
+    else if (this.reported?.state === 'connecting' && this.reconnects > 1) this.report('error', OUTAGE);
+  }
+
+  /** Tells the registry about a change only: an outage is one `error`, not one per reconnect attempt. */
+  private report(state: AdapterState, error?: string): void {
+    if (this.reported?.state === state && this.reported.error === error) return;
+    this.reported = { state, error };
+    this.ctx?.setState(state, error);
   }
 
   private async channel(to: Address): Promise<SendableChannels> {
@@ -129,51 +199,32 @@ export class DiscordAdapter implements PlatformAdapter {
     ctx.markAlive();
     const key = message.channelId;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.record(message));
+    const next = previous.then(() => this.record(ctx, message));
     this.chains.set(key, next);
     void next.finally(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
     });
   }
 
-  /** Records one message, retrying while agent-core is unreachable (Discord will not send it again). */
-  private async record(message: Message): Promise<void> {
-    const ctx = this.ctx!;
+  /**
+   * Records one message, retrying while agent-core refuses it (Discord will not send it again).
+   * Its attachments are downloaded once, before: a retry must not fetch them again, and a file
+   * that cannot be fetched leaves a note in the text instead of holding up the channel.
+   */
+  private async record(ctx: AdapterContext, message: Message): Promise<void> {
     const signal = this.stopping.signal;
-    const inThread = message.channel.isThread();
-    const botId = this.client?.user?.id;
-    const mentioned = !message.inGuild() || (!!botId && (message.mentions.users.has(botId) || message.mentions.repliedUser?.id === botId));
-    const text = botId ? message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), '').trim() : message.content;
+    const { attachments, ...draft } = toIncoming(message, this.client?.user?.id);
+    const { files, skipped } = await downloadAttachments(attachments, { timeoutMs: this.timings.downloadTimeoutMs, maxBytes: MAX_FILE_BYTES, signal });
+    if (skipped.length) ctx.log.warn({ messageId: message.id, skipped }, 'Discord attachments not downloaded; recording the message without them');
+    const incoming = { ...draft, text: withSkippedNotes(draft.text, skipped), files };
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        await ctx.receive({
-          address: { channelId: inThread ? (message.channel.parentId ?? message.channelId) : message.channelId, threadId: inThread ? message.channelId : '' },
-          eventId: message.id,
-          messageId: message.id,
-          userId: message.author.id,
-          userName: message.author.globalName ?? message.author.username,
-          text,
-          files: await this.files(message),
-          isGroup: message.inGuild(),
-          mentionsBot: mentioned,
-          sentAtMs: message.createdTimestamp,
-        });
+        await ctx.receive(incoming);
         return;
       } catch (err) {
         ctx.log.warn({ err, messageId: message.id, attempt }, 'could not record a Discord message; retrying');
-        await pause(backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000, jitter: 0.2 }), signal);
+        await pause(backoffDelayMs(attempt, { ...this.timings.retry, jitter: 0.2 }), signal);
       }
     }
-  }
-
-  private async files(message: Message): Promise<IncomingFile[]> {
-    const out: IncomingFile[] = [];
-    for (const a of message.attachments.values()) {
-      if (a.size > MAX_FILE_BYTES) continue;
-      const res = await fetch(a.url);
-      if (!res.ok) throw new Error(`downloading a Discord attachment failed with HTTP ${res.status}`);
-      out.push({ kind: kindOf(a.contentType), fileName: a.name, mimeType: a.contentType ?? 'application/octet-stream', data: new Uint8Array(await res.arrayBuffer()) });
-    }
-    return out;
   }
 }
