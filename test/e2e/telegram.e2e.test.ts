@@ -193,6 +193,16 @@ describe('a Telegram bot', () => {
     expect(inTopic.indexOf(doc)).toBe(text + 1);
   });
 
+  it('posts one complete reply when the connection drops under a chunk before Telegram took it', async () => {
+    const parts = Array.from({ length: 2 }, (_, i) => `Dropped part ${i} ${'y'.repeat(3000)}`).join('\n\n');
+    llm.script({ match: { lastUserIncludes: 'drop under me' }, reply: { text: parts } });
+    tg.failNext(1, { drop: 'before' }, 'sendMessage');
+    tg.injectMessage({ chat: 'dm', text: 'drop under me' });
+    await replies(tg, dmChatId, 'Dropped part 1');
+    for (const part of ['Dropped part 0', 'Dropped part 1']) expect(texts(dmChatId).filter((t) => t?.startsWith(part))).toHaveLength(1);
+    expect(tg.sent(dmChatId).filter((m) => m.text?.startsWith('Dropped part')).map((m) => m.text!.slice(0, 14))).toEqual(['Dropped part 0', 'Dropped part 1']);
+  });
+
   it('honours a 429 retry_after and posts the reply once', async () => {
     tg.failNext(1, { status: 429, retryAfter: 1 }, 'sendMessage');
     const started = Date.now();
