@@ -13,6 +13,7 @@ let llm: FakeLlm;
 let fake: FakeDiscord;
 let home: TempHome;
 let core: ManagedProcess;
+let adapters: ManagedProcess;
 
 /** The bot's messages in a channel whose content includes `marker`, once there are `n` of them. */
 function replies(channelId: string, marker: string, n = 1): Promise<DiscordSentMessage[]> {
@@ -44,7 +45,7 @@ beforeAll(async () => {
   });
   core = startServiceProcess(home, 'agent-core');
   startServiceProcess(home, 'gateway-api');
-  startServiceProcess(home, 'adapter-host');
+  adapters = startServiceProcess(home, 'adapter-host');
   await waitFor(async () => (await health()).adapters.find((a) => a.name === 'dc')?.state === 'connected', { timeoutMs: 30_000, what: 'the dc adapter to connect' });
 });
 
@@ -116,6 +117,25 @@ describe('a Discord bot', () => {
 });
 
 describe('crashes', () => {
+  it('answers messages sent while adapter-host was down once it is back: a new session fetches what it missed', async () => {
+    fake.injectMessage({ channel: 'second', text: 'before the restart' });
+    await replies(second, 'echo: before the restart');
+    adapters.kill('SIGKILL');
+    await adapters.waitForExit();
+    fake.injectMessage({ channel: 'second', text: 'while adapter-host was down' });
+    fake.injectMessage({ channel: 'thread', text: 'in the thread meanwhile' });
+    adapters = startServiceProcess(home, 'adapter-host');
+    await replies(second, 'echo: while adapter-host was down');
+    expect(count(second, 'echo: while adapter-host was down')).toBe(1);
+    expect(count(second, 'echo: before the restart')).toBe(1);
+    await replies(thread, 'echo: in the thread meanwhile');
+    // A later message is answered after them: by then a second answer to either would be there too.
+    fake.injectMessage({ channel: 'second', text: 'after the restart' });
+    await replies(second, 'echo: after the restart');
+    expect(count(second, 'echo: while adapter-host was down')).toBe(1);
+    expect(count(thread, 'echo: in the thread meanwhile')).toBe(1);
+  });
+
   it('answers a message whose turn agent-core was killed in, once, after agent-core restarts', async () => {
     llm.script({ match: { lastUserIncludes: 'survive the crash' }, reply: { hang: true } });
     fake.injectMessage({ channel: 'general', text: 'survive the crash' });

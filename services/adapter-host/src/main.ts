@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { agentCoreClients, bootService, EXIT, internalAddress, startLeasedService, type LeaseKeeper } from '@cliver/common';
+import { recentConversations } from './inbound/recent-conversations';
 import { recordInbound } from './inbound/record-inbound';
 import { DeliveryLoop } from './outbound/delivery-loop';
 import { adapterHostRpc } from './rpc/adapter-host-rpc';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     configDir: dirname(ctx.paths.configFile),
     log: ctx.log,
     record: (adapter, message) => recordInbound(core, fence, adapter, message),
+    recent: (adapter, sinceMs) => recentConversations(core, fence, adapter, sinceMs),
     onChange: () => reporter.reportNow(),
   });
   const reporter = new StatusReporter({ core, registry, log: ctx.log, holderId: ctx.identity.id, intervalMs: 5000 });

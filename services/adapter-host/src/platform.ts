@@ -35,6 +35,11 @@ export interface IncomingMessage {
 
 export type OutgoingFile = IncomingFile;
 
+export interface RecentConversation {
+  address: Address;
+  lastEventId: string;
+}
+
 export type AdapterState = 'connecting' | 'connected' | 'error';
 
 /** What adapter-host gives an adapter when it starts it. */
@@ -51,6 +56,12 @@ export interface AdapterContext {
   receive(message: IncomingMessage): Promise<void>;
   /** The connection changed state; `error` says why in words a person can act on. */
   setState(state: AdapterState, error?: string): void;
+  /**
+   * The conversations with a message recorded since `sinceMs`, each with the platform event id of
+   * its newest one. A platform without acknowledgements fetches what came after that when its
+   * connection starts a new session (Discord after a failed RESUME or a restart).
+   */
+  recentConversations(sinceMs: number): Promise<RecentConversation[]>;
   /** The connection proved alive just now: a poll completed, a heartbeat was acknowledged, an event came in. */
   markAlive(): void;
 }

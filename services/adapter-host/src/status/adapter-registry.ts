@@ -1,6 +1,6 @@
 import { AppError, type AdapterStatus, type Config, type Logger } from '@cliver/common';
 import { admit } from '../inbound/admit';
-import type { AdapterState, IncomingMessage, PlatformAdapter } from '../platform';
+import type { AdapterState, IncomingMessage, PlatformAdapter, RecentConversation } from '../platform';
 import { loadAdapter } from '../platforms/load-adapter';
 
 export interface AdapterRegistryOptions {
@@ -10,6 +10,8 @@ export interface AdapterRegistryOptions {
   log: Logger;
   /** Records an admitted message in agent-core; resolves once it is committed. */
   record: (adapter: string, message: IncomingMessage) => Promise<unknown>;
+  /** The adapter's recently active conversations, from agent-core (see AdapterContext). */
+  recent: (adapter: string, sinceMs: number) => Promise<RecentConversation[]>;
   /** Called after every state change, so it reaches agent-core (and /health) at once. */
   onChange: () => void;
   now?: () => number;
@@ -82,6 +84,7 @@ export class AdapterRegistry {
         },
         setState: (state: AdapterState, error?: string) => this.set(name, state, state === 'error' ? (error ?? 'unknown error') : ''),
         markAlive: () => this.touch(name),
+        recentConversations: (sinceMs) => this.o.recent(name, sinceMs),
       });
     } catch (err) {
       log.error({ err }, 'adapter failed to start');

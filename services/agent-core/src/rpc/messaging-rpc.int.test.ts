@@ -142,6 +142,11 @@ describe('fencing', () => {
     expect(messaging.outbox.get(id)).toMatchObject({ status: 'pending', attempts: 0, chunkCount: 0, postedChunkIds: [] });
   });
 
+  it.each(stale)('refuses ListRecentConversations with %s', async (_what, fence) => {
+    const err = await rejectedAppError(call(clients.messaging, clients.messaging.listRecentConversations, { fence, adapter: 'tg', sinceMs: 0 }));
+    expect({ code: err.code, reason: err.reason }).toEqual({ code: 'failed_precondition', reason: 'stale_fencing_token' });
+  });
+
   it.each(stale)('refuses StreamOutbox with %s before sending anything', async (_what, fence) => {
     messaging.outbox.insert({ dedupeKey: 'k', address: address('tg'), markdown: 'x' }, new Date());
     const s = openStream(['tg'], fence);
@@ -176,6 +181,15 @@ describe('fencing', () => {
 });
 
 describe('RecordInbound', () => {
+  it('lists the conversations with a recorded message, and refuses a since_ms that is not a time', async () => {
+    await record(inbound());
+    const { conversations } = await call(clients.messaging, clients.messaging.listRecentConversations, { fence: FENCE, adapter: 'tg', sinceMs: 0 });
+    expect(conversations.length).toBeGreaterThan(0);
+    expect(conversations[0]).toEqual({ channelId: expect.any(String), threadId: expect.any(String), lastEventId: expect.any(String) });
+    const err = await rejectedAppError(call(clients.messaging, clients.messaging.listRecentConversations, { fence: FENCE, adapter: 'tg', sinceMs: -5 }));
+    expect({ code: err.code, field: err.field }).toEqual({ code: 'invalid_argument', field: 'since_ms' });
+  });
+
   it('answers a re-delivered event as a duplicate: one row, one turn, its files left as first stored', async () => {
     const file = (text: string) => [{ kind: 'file', fileName: 'note.txt', mimeType: 'text/plain', data: Buffer.from(text) }];
     const message = inbound({ eventId: 'upd-dup', attachments: file('first') });

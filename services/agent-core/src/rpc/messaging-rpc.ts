@@ -60,6 +60,9 @@ function toProtoEntry(e: OutboxEntry): StreamOutboxResponse {
   };
 }
 
+// A catch-up reads at most this many conversations: the most recently active ones.
+const MAX_RECENT_CONVERSATIONS = 200;
+
 /** MessagingService: thin; validation at the edge, the queue and outbox do the work. */
 export function messagingRpc(d: MessagingRpcDeps): GrpcService<MessagingServiceServer> {
   const fence = (f: { holderId: string; token: number } | undefined) => {
@@ -123,6 +126,12 @@ export function messagingRpc(d: MessagingRpcDeps): GrpcService<MessagingServiceS
           resolve();
         });
       });
+    }),
+    listRecentConversations: unary(d.log, 'ListRecentConversations', (req) => {
+      fence(req.fence);
+      const adapter = requireId(req.adapter, 'adapter');
+      if (!Number.isSafeInteger(req.sinceMs) || req.sinceMs < 0) throw new AppError('invalid_argument', `since_ms must be a time in ms since the epoch, got ${req.sinceMs}`, { field: 'since_ms' });
+      return { conversations: d.inbound.recentConversations(adapter, new Date(req.sinceMs), MAX_RECENT_CONVERSATIONS) };
     }),
     reportChunk: unary(d.log, 'ReportChunk', (req) => {
       const token = fence(req.fence);

@@ -21,6 +21,21 @@ function message(channelId: string, extra: Partial<NewInbound> = {}): NewInbound
 }
 
 describe('InboundRepo', () => {
+  it('lists the conversations of an adapter active since a time, newest first, each with its newest event id', () => {
+    const { repo } = open();
+    const later = new Date(T0.getTime() + 60_000);
+    repo.record(message('old', { eventId: 'o1' }), new Date(T0.getTime() - 3_600_000));
+    repo.record(message('c1', { eventId: 'a1' }), T0);
+    repo.record(message('c2', { eventId: 'b1', threadId: 't5' }), T0);
+    repo.record(message('c1', { eventId: 'a2' }), later);
+    repo.record(message('c1', { eventId: 'x1', adapter: 'other' }), later);
+    expect(repo.recentConversations('tg', T0, 10)).toEqual([
+      { channelId: 'c1', threadId: '', lastEventId: 'a2' },
+      { channelId: 'c2', threadId: 't5', lastEventId: 'b1' },
+    ]);
+    expect(repo.recentConversations('tg', T0, 1)).toHaveLength(1);
+  });
+
   it('answers the same (adapter, event id) recorded again as a duplicate of the first row, queued once', () => {
     const { db, repo } = open();
     const first = repo.record(message('c1', { eventId: 'upd-7' }), T0);

@@ -122,6 +122,19 @@ export class InboundRepo {
     return { id: row.id, duplicate: info.changes === 0 };
   }
 
+  /**
+   * The conversations of `adapter` with a message recorded since `since`, newest activity first,
+   * each with the event id of its newest message (where a catch-up after an outage starts).
+   */
+  recentConversations(adapter: string, since: Date, limit: number): Array<{ channelId: string; threadId: string; lastEventId: string }> {
+    const rows = this.db
+      .prepare(`SELECT channel_id, thread_id, event_id FROM inbound_messages WHERE id IN (
+          SELECT MAX(id) FROM inbound_messages WHERE adapter = ? AND received_at >= ? GROUP BY conversation)
+        ORDER BY id DESC LIMIT ?`)
+      .all(adapter, toStoredTime(since), limit) as Array<{ channel_id: string; thread_id: string; event_id: string }>;
+    return rows.map((r) => ({ channelId: r.channel_id, threadId: r.thread_id, lastEventId: r.event_id }));
+  }
+
   /** The recording of a platform event, if there is one (to answer a re-delivery before storing its files again). */
   findEvent(adapter: string, eventId: string): InboundItem | undefined {
     const row = this.byEvent.get(adapter, eventId);

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Platform } from '@cliver/common';
 import { startFakeDiscord, waitFor, FAKE_DISCORD_IDS, type FakeDiscord } from '@cliver/testkit';
-import type { AdapterContext, AdapterState, IncomingMessage } from '../../platform';
+import type { AdapterContext, AdapterState, IncomingMessage, RecentConversation } from '../../platform';
 import { DiscordAdapter, type DiscordTimings } from './discord-adapter';
 
 jest.setTimeout(20_000);
@@ -23,6 +23,8 @@ let received: IncomingMessage[];
 let states: Array<{ state: AdapterState; error?: string }>;
 let logs: Array<{ msg: string; level: number }>;
 let refuseNext: number;
+// What agent-core would answer to ListRecentConversations.
+let recent: RecentConversation[];
 
 function context(config: Partial<Platform> = {}): AdapterContext {
   const destination = new Writable({
@@ -44,6 +46,7 @@ function context(config: Partial<Platform> = {}): AdapterContext {
     },
     setState: (state, error) => states.push({ state, error }),
     markAlive: () => undefined,
+    recentConversations: async () => recent,
   };
 }
 
@@ -58,6 +61,7 @@ beforeEach(async () => {
   states = [];
   logs = [];
   refuseNext = 0;
+  recent = [];
   adapter = new DiscordAdapter(FAST);
 });
 
@@ -280,5 +284,32 @@ describe('sending', () => {
     await started();
     const refused = await failure(adapter.sendChunk({ channelId: '399999999999999999', threadId: '' }, { text: 'hi' }, { idempotencyKey: 'u1:0' }));
     expect(refused).toMatchObject({ name: 'DeliveryError', permanent: true });
+  });
+});
+
+describe('messages sent while no session was live', () => {
+  it('fetches them over REST when a new session starts, after the newest recorded message of each conversation', async () => {
+    await started();
+    fake.injectMessage({ channel: 'general', text: 'seen live' });
+    const seen = await receivedText('seen live');
+    await adapter.stop();
+    // adapter-host is down: Discord keeps these, but a new session will not replay them.
+    fake.injectMessage({ channel: 'general', text: 'missed one' });
+    fake.injectMessage({ channel: 'general', text: 'missed two' });
+    recent = [{ address: seen.address, lastEventId: seen.eventId }];
+    received = [];
+    adapter = new DiscordAdapter(FAST);
+    await started();
+    await receivedText('missed two');
+    expect(received.map((m) => m.text)).toEqual(['missed one', 'missed two']);
+  });
+
+  it('keeps running when agent-core cannot say which conversations were active', async () => {
+    const failing = { ...context(), recentConversations: () => Promise.reject(new Error('agent-core is away')) };
+    await adapter.start(failing);
+    await connected();
+    fake.injectMessage({ channel: 'general', text: 'still answered' });
+    await receivedText('still answered');
+    expect(logs.some((l) => l.msg.startsWith('cannot ask agent-core for recent conversations'))).toBe(true);
   });
 });

@@ -34,6 +34,9 @@ const DEFAULT_TIMINGS: DiscordTimings = { retry: { baseMs: 1000, maxMs: 30_000 }
  * time, in arrival order. Sends carry a nonce with enforce_nonce, so Discord itself posts a
  * resent chunk only once.
  */
+// How far back a new session looks for conversations whose missed messages it fetches.
+const CATCH_UP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export class DiscordAdapter implements PlatformAdapter {
   readonly typingIntervalMs = 8000;
   private client: Client | undefined;
@@ -149,7 +152,11 @@ export class DiscordAdapter implements PlatformAdapter {
       ctx.markAlive();
       this.report('connected');
     });
-    client.on(Events.ShardReady, ready);
+    // A new session (first start, or a RESUME that failed) replays nothing: fetch what was missed.
+    client.on(Events.ShardReady, (...args: []) => {
+      ready(...args);
+      if (this.client === client && !this.stopping.signal.aborted) void this.catchUp(ctx, client);
+    });
     client.on(Events.ShardResume, ready);
     client.on(Events.ShardReconnecting, whileLive(() => this.onReconnecting(ctx)));
     client.on(Events.ShardDisconnect, whileLive((event: { code: number }) => this.report('error', describeFatalClose(event.code, ctx.name))));
@@ -191,6 +198,36 @@ export class DiscordAdapter implements PlatformAdapter {
     }
     if (!channel?.isSendable()) throw new DeliveryError(`Discord channel ${to.threadId || to.channelId} cannot be written to`, true);
     return channel;
+  }
+
+  /**
+   * Discord has no acknowledgements and a new session replays nothing, so messages sent while
+   * the gateway was away (an outage longer than a RESUME, an adapter-host restart) are fetched
+   * over REST: everything after the newest recorded message of each recently active
+   * conversation. agent-core dedupes by message id, so one that also came live is answered once.
+   */
+  private async catchUp(ctx: AdapterContext, client: Client): Promise<void> {
+    let recent;
+    try {
+      recent = await ctx.recentConversations(Date.now() - CATCH_UP_WINDOW_MS);
+    } catch (err) {
+      ctx.log.warn({ err }, 'cannot ask agent-core for recent conversations; messages sent while disconnected are not fetched');
+      return;
+    }
+    for (const { address, lastEventId } of recent) {
+      if (this.client !== client || this.stopping.signal.aborted) return;
+      const channelId = address.threadId || address.channelId;
+      try {
+        const channel = await client.channels.fetch(channelId);
+        if (!channel?.isTextBased()) continue;
+        const missed = [...(await channel.messages.fetch({ after: lastEventId, limit: 100 })).values()];
+        missed.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        if (missed.length) ctx.log.info({ channelId, count: missed.length }, 'fetched Discord messages sent while disconnected');
+        for (const message of missed) this.onMessage(message);
+      } catch (err) {
+        ctx.log.warn({ err, channelId }, 'cannot fetch the Discord messages missed in a channel');
+      }
+    }
   }
 
   private onMessage(message: Message): void {

@@ -28,6 +28,7 @@ function context(config: Partial<Platform> = {}): AdapterContext {
     },
     setState: (state, error) => states.push({ state, error }),
     markAlive: () => undefined,
+    recentConversations: async () => [],
   };
 }
 

@@ -124,7 +124,12 @@ export function getMessage(ctx: RestContext, req: RestRequest): RestResult {
 export function listMessages(ctx: RestContext, req: RestRequest): RestResult {
   const channel = requireChannel(ctx, req.params.channel);
   const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 50) || 50));
-  return { status: 200, body: ctx.state.messagesIn(channel.id).slice(0, limit) };
+  const all = ctx.state.messagesIn(channel.id);
+  // As Discord: newest first; with `after`, the oldest `limit` messages after that id.
+  if (typeof req.query.after !== 'string') return { status: 200, body: all.slice(0, limit) };
+  const after = BigInt(req.query.after);
+  const newer = all.filter((m) => BigInt(m.id) > after);
+  return { status: 200, body: newer.slice(Math.max(0, newer.length - limit)) };
 }
 
 export function editMessage(ctx: RestContext, req: RestRequest): RestResult {
