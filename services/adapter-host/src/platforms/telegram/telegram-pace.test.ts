@@ -2,14 +2,17 @@ import { waitFor } from '@cliver/testkit';
 import { TelegramPace } from './telegram-pace';
 
 describe('TelegramPace', () => {
-  it('sends at once within the budget and holds back only what goes beyond it', async () => {
+  it('sends a burst within the budget at once, then one per 1/rate seconds', async () => {
     const pace = new TelegramPace({ botPerSecond: 5, groupPerMinute: 100 });
     const started = Date.now();
     const at: number[] = [];
     await Promise.all(Array.from({ length: 7 }, (_, i) => pace.run(String(i + 1), async () => at.push(Date.now() - started))));
     at.sort((a, b) => a - b);
-    expect(at.slice(0, 5).every((t) => t < 200)).toBe(true);
-    expect(at[5]).toBeGreaterThanOrEqual(800);
+    expect(at.slice(0, 5).every((t) => t < 150)).toBe(true);
+    // Beyond the burst, one more each 1/5 s: a steady rate never waits for a whole window.
+    expect(at[5]).toBeGreaterThanOrEqual(150);
+    expect(at[5]).toBeLessThan(600);
+    expect(at[6]! - at[5]!).toBeGreaterThanOrEqual(150);
     await pace.stop();
   });
 
