@@ -34,6 +34,10 @@ export { parseYamlSource, type YamlSource, type YamlParseResult } from './config
 export { isTimeZone, hostTimeZone, dateTimeFormat } from './time/time-zone';
 export { pollUntil, type PollOptions } from './time/poll-until';
 export { pause } from './time/pause';
+
+// Schedules: one reading of cron for validation (agent-core) and firing (scheduler)
+export { validateCron } from './schedule/cron-syntax';
+export { occurrencesAfter, occurrencesBetween } from './schedule/occurrences';
 export { backoffDelayMs, type BackoffPolicy } from './retry/backoff';
 
 // Logging and lifecycle

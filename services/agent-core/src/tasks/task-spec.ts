@@ -1,7 +1,6 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import { AppError, describeZodIssue, isTimeZone, suggestKey } from '@cliver/common';
-import { validateCron } from './cron-syntax';
+import { AppError, describeZodIssue, isTimeZone, suggestKey, validateCron } from '@cliver/common';
 import { isIsoDateTime } from './iso-datetime';
 import { parseYamlText } from './yaml-text';
 
