@@ -1,5 +1,6 @@
 import { AppError, type AdapterStatus, type Config, type Logger } from '@cliver/common';
 import { admit } from '../inbound/admit';
+import { fitAttachments } from '../inbound/fit-attachments';
 import type { AdapterState, IncomingMessage, PlatformAdapter, RecentConversation } from '../platform';
 import { loadAdapter } from '../platforms/load-adapter';
 
@@ -80,7 +81,16 @@ export class AdapterRegistry {
         receive: async (message) => {
           this.touch(name);
           if (!admit(message, config, log)) return;
-          await this.o.record(name, message);
+          try {
+            await this.o.record(name, fitAttachments(message));
+          } catch (err) {
+            // agent-core refused the event itself (too large, malformed): recording it again can
+            // never succeed, and an adapter that waits for it (Telegram's offset) would stop the
+            // whole bot behind it. It is logged and let go; everything else is retried.
+            const e = AppError.from(err);
+            if (e.code !== 'invalid_argument') throw err;
+            log.error({ err, eventId: message.eventId, reason: e.reason, field: e.field }, 'agent-core refused a message; it is skipped');
+          }
         },
         setState: (state: AdapterState, error?: string) => this.set(name, state, state === 'error' ? (error ?? 'unknown error') : ''),
         markAlive: () => this.touch(name),

@@ -6,8 +6,8 @@ import { describeFatalClose, describeLoginError, toDeliveryError } from './disco
 import { toIncoming } from './discord-message';
 import { downloadAttachments, withSkippedNotes } from './download-attachments';
 import { nonceFor, rejectLongRateLimits, restRoot } from './rest-options';
+import { MAX_FILE_BYTES } from '../../inbound/fit-attachments';
 
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const DEFAULT_HOST = 'discord.com';
 const OUTAGE = 'lost the connection to the Discord gateway; discord.js keeps reconnecting every 0.5 s';
 

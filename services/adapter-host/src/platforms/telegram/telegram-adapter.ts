@@ -7,12 +7,12 @@ import { renderChunks, type RenderedChunk } from '../../outbound/render';
 import { httpErrorText, isEntityError, toDeliveryError } from './telegram-errors';
 import { toIncoming, type FileRef } from './telegram-message';
 import { TELEGRAM_BUDGET, TelegramPace, type TelegramBudget } from './telegram-pace';
+import { MAX_FILE_BYTES } from '../../inbound/fit-attachments';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
 // Long poll length. The watchdog gives a poll this long plus a margin before it calls it stalled.
 const POLL_TIMEOUT_S = 25;
 const STALL_MARGIN_MS = 15_000;
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 // The Bot API's limit for sendPhoto; a larger image goes as a document.
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
