@@ -17,12 +17,13 @@ function columns(db: Database.Database, table: string): string[] {
 describe('migrations', () => {
   it('bring an empty database to the newest version with gateway.md tables', () => {
     const { db, migration } = openStore(tempDb());
-    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases', '0003-sessions', '0004-messaging'] });
+    expect(migration).toEqual({ from: 0, to: MIGRATIONS.at(-1)!.version, applied: ['0001-tasks-and-runs', '0002-leases', '0003-sessions', '0004-messaging', '0005-task-occurrences'] });
     expect(columns(db, 'tasks')).toEqual([
       'name', 'yaml_path', 'session_id', 'created_at', 'updated_at', 'origin_source', 'origin_platform',
       'origin_channel_id', 'origin_thread_id', 'origin_user_id', 'state_status', 'state_suspend_reason',
     ]);
-    expect(columns(db, 'task_runs')).toEqual(['id', 'task_name', 'execution_id', 'status', 'started_at', 'finished_at', 'error', 'result']);
+    // gateway.md's columns, then ours (0005: the occurrence a scheduled run was claimed for).
+    expect(columns(db, 'task_runs')).toEqual(['id', 'task_name', 'execution_id', 'status', 'started_at', 'finished_at', 'error', 'result', 'scheduled_at', 'fencing_token']);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'task_runs'").all() as Array<{ name: string }>).map((r) => r.name);
     expect(indexes).toEqual(expect.arrayContaining(['idx_task_runs_task_name', 'idx_task_runs_started_at']));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -39,10 +40,9 @@ describe('migrations', () => {
 
     const { db, migration } = openStore(file);
     expect(migration.from).toBe(MIGRATIONS.length - 1);
-    expect(migration.applied).toEqual(['0004-messaging']);
+    expect(migration.applied).toEqual(['0005-task-occurrences']);
     expect(db.prepare('SELECT task_name, execution_id FROM task_runs').all()).toEqual([{ task_name: 'daily', execution_id: 'ab12cd34' }]);
-    expect(columns(db, 'inbound_messages')).toContain('conversation');
-    expect(columns(db, 'outbox_chunks')).toContain('platform_message_id');
+    expect(columns(db, 'task_runs')).toContain('scheduled_at');
     db.close();
   });
 
@@ -60,7 +60,7 @@ describe('migrations', () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from-the-future', 'x')").run();
     db.close();
     expect(() => openStore(file)).toThrow(
-      `${file} has schema version 99, but this CLIver Gateway knows only up to 4. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
+      `${file} has schema version 99, but this CLIver Gateway knows only up to 5. Upgrade CLIver Gateway (or restore a backup made for this version); the database was not changed.`,
     );
     const after = new Database(file);
     expect(schemaVersion(after)).toBe(99);
@@ -69,9 +69,9 @@ describe('migrations', () => {
 
   it('rolls back a migration that fails halfway, recording nothing', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: 5, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
+    const broken = [...MIGRATIONS, { version: 6, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nope VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/no such table: nope/);
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(5);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't3'").get()).toBeUndefined();
   });
 });

@@ -6,7 +6,8 @@ export class StatusRepo {
   private readonly countRuns: Database.Statement<[], { n: number }>;
 
   constructor(private readonly db: Database.Database) {
-    this.countRuns = db.prepare('SELECT COUNT(*) AS n FROM task_runs');
+    // An occurrence recorded as missed did not run: `tasks_run` counts runs.
+    this.countRuns = db.prepare("SELECT COUNT(*) AS n FROM task_runs WHERE status != 'missed'");
   }
 
   countTaskRuns(): number {
