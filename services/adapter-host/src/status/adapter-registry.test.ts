@@ -8,6 +8,11 @@ const message: IncomingMessage = {
   address: { channelId: 'c', threadId: '' }, eventId: 'e1', messageId: 'm1', userId: '42', userName: 'Alice', text: 'hi', files: [], isGroup: false, mentionsBot: true, sentAtMs: 0,
 };
 
+let sentNotices: Array<{ to: unknown; text: string; replyTo?: string }> = [];
+beforeEach(() => {
+  sentNotices = [];
+});
+
 function fakeAdapter(contexts: Map<string, AdapterContext>, name: string, failStart = false): PlatformAdapter {
   return {
     start: async (ctx) => {
@@ -16,7 +21,10 @@ function fakeAdapter(contexts: Map<string, AdapterContext>, name: string, failSt
     },
     stop: async () => undefined,
     render: (md) => [{ text: md }],
-    sendChunk: async () => '1',
+    sendChunk: async (to, chunk, options) => {
+      sentNotices.push({ to, text: chunk.text, replyTo: options.replyTo });
+      return '1';
+    },
     sendFile: async () => '2',
     sendTyping: async () => undefined,
     typingIntervalMs: 4000,
@@ -59,12 +67,13 @@ describe('AdapterRegistry', () => {
     expect(changes).toEqual(['tg:connecting', 'tg:connected']);
   });
 
-  it('lets go of an event agent-core refuses as invalid, so one bad message cannot stop the bot', async () => {
+  it('lets go of an event agent-core refuses as invalid, so one bad message cannot stop the bot, and tells the sender why', async () => {
     const { r, contexts } = registry(async () => {
       throw new AppError('invalid_argument', 'message.text is longer than 65536 characters', { field: 'message.text' });
     });
     await r.startAll();
     await expect(contexts.get('tg')!.receive(message)).resolves.toBeUndefined();
+    expect(sentNotices).toEqual([{ to: message.address, text: 'Sorry, I could not take that message: message.text is longer than 65536 characters', replyTo: 'm1' }]);
   });
 
   it('rejects when agent-core could not record the event for now, so the adapter does not acknowledge it', async () => {

@@ -90,6 +90,13 @@ export class AdapterRegistry {
             const e = AppError.from(err);
             if (e.code !== 'invalid_argument') throw err;
             log.error({ err, eventId: message.eventId, reason: e.reason, field: e.field }, 'agent-core refused a message; it is skipped');
+            // Never a silent drop: the sender hears why (best effort; there is no outbox entry to retry).
+            const [notice] = adapter.render(`Sorry, I could not take that message: ${e.message}`);
+            if (notice) {
+              await adapter
+                .sendChunk(message.address, notice, { replyTo: message.messageId, idempotencyKey: `refused:${message.eventId}` })
+                .catch((sendErr: unknown) => log.warn({ err: sendErr, eventId: message.eventId }, 'could not tell the sender that the message was refused'));
+            }
           }
         },
         setState: (state: AdapterState, error?: string) => this.set(name, state, state === 'error' ? (error ?? 'unknown error') : ''),
