@@ -53,6 +53,8 @@ export { processIdentity, SERVICE_NAMES, type ServiceName } from './service/iden
 // gRPC plumbing
 export {
   startGrpcServer,
+  MAX_MESSAGE_BYTES,
+  MAX_ATTACHMENT_BYTES,
   grpcService,
   unary,
   serverStream,

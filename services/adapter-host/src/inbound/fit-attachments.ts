@@ -1,9 +1,11 @@
 import type { IncomingMessage } from '../platform';
 
-// What one RecordInbound may carry in files: gRPC refuses a message over 32 MB (common's limit),
-// and agent-core one file over 20 MB; the rest of the budget is the text and the envelope.
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-export const MAX_TOTAL_BYTES = 28 * 1024 * 1024;
+import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_BYTES } from '@cliver/common';
+
+// What one RecordInbound may carry: agent-core takes no file over MAX_ATTACHMENT_BYTES, and gRPC
+// no message over MAX_MESSAGE_BYTES; 4 MB of that is left for the text and the envelope.
+export const MAX_FILE_BYTES = MAX_ATTACHMENT_BYTES;
+export const MAX_TOTAL_BYTES = MAX_MESSAGE_BYTES - 4 * 1024 * 1024;
 
 /**
  * The message with the files that fit, in order, and a note in the text for each that did not,

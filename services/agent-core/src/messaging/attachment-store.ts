@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '@cliver/common';
+import { AppError, MAX_ATTACHMENT_BYTES } from '@cliver/common';
 import type { StoredAttachment } from '../store/inbound-repo';
 
 export interface IncomingFile {
@@ -12,7 +12,6 @@ export interface IncomingFile {
 }
 
 const KINDS = new Set(['image', 'voice', 'file']);
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_FILES = 10;
 const MAX_MIME_CHARS = 255;
 // Files hold what users sent: owner-only, like gateway.db (store/db.ts).
@@ -31,8 +30,8 @@ function checkFiles(files: readonly IncomingFile[], field: string): void {
   if (files.length > MAX_FILES) throw new AppError('invalid_argument', `a message may carry at most ${MAX_FILES} files, got ${files.length}`, { field });
   files.forEach((f, i) => {
     if (!KINDS.has(f.kind)) throw new AppError('invalid_argument', `${field}[${i}].kind must be image, voice or file, got "${f.kind.slice(0, 40)}"`, { field: `${field}[${i}].kind` });
-    if (f.data.byteLength > MAX_FILE_BYTES) {
-      throw new AppError('invalid_argument', `${field}[${i}].data is ${f.data.byteLength} bytes; files up to ${MAX_FILE_BYTES} bytes are accepted`, { field: `${field}[${i}].data` });
+    if (f.data.byteLength > MAX_ATTACHMENT_BYTES) {
+      throw new AppError('invalid_argument', `${field}[${i}].data is ${f.data.byteLength} bytes; files up to ${MAX_ATTACHMENT_BYTES} bytes are accepted`, { field: `${field}[${i}].data` });
     }
     if (f.mimeType.length > MAX_MIME_CHARS) {
       throw new AppError('invalid_argument', `${field}[${i}].mime_type is longer than ${MAX_MIME_CHARS} characters`, { field: `${field}[${i}].mime_type` });

@@ -3,8 +3,8 @@ import OpenAI, { toFile } from 'openai';
 import type { Config } from '@cliver/common';
 import { CallDeadline } from '../providers/call-deadline';
 import { providerFetch } from '../providers/http-fetch';
-import { toProviderError, type ProviderErrorContext } from '../providers/provider-errors';
-import { chainRedactors, noRedaction, redactorOf, type Redact } from '../providers/secret-redactor';
+import { providerErrorContext, toProviderError } from '../providers/provider-errors';
+import type { Redact } from '../providers/secret-redactor';
 import type { StoredAttachment } from '../store/inbound-repo';
 
 /** The text of a voice note; rejects with an AppError when the provider cannot give one. */
@@ -57,35 +57,15 @@ export function findAudioProvider(config: Config): AudioProvider | undefined {
   return undefined;
 }
 
-/**
- * providerFetch hands the body to undici's `request`, which fails on the global FormData the SDK
- * builds for uploads (a FormData of Node's bundled undici, not of ours: "action is not a
- * function"). The platform's own Response encodes it, boundary header included.
- */
-async function uploadFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  if (!(init.body instanceof FormData)) return providerFetch(input, init);
-  const encoded = new Response(init.body);
-  const headers = new Headers(init.headers);
-  headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
-  return providerFetch(input, { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) });
-}
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 /**
  * Transcribes through the provider's OpenAI-compatible `audio.transcriptions` API (Whisper),
  * with the same fetch, time limit and error wording as chat calls to providers.
  */
 export function voiceTranscriber(audio: AudioProvider, opts: { timeoutMs: number; redact?: Redact }): TranscribeVoice {
-  const ownKey = audio.apiKey ? redactorOf([{ path: `providers.${audio.provider}.api_key`, value: audio.apiKey }]) : noRedaction;
-  const ctx: ProviderErrorContext = { provider: audio.provider, host: hostOf(audio.baseUrl), timeoutMs: opts.timeoutMs, redact: chainRedactors(opts.redact ?? noRedaction, ownKey) };
-  const client = new OpenAI({ apiKey: audio.apiKey || 'not-needed', baseURL: audio.baseUrl, maxRetries: 0, timeout: opts.timeoutMs, logLevel: 'off', fetch: uploadFetch });
+  const ctx = providerErrorContext({ provider: audio.provider, apiUrl: audio.baseUrl, apiKey: audio.apiKey, timeoutMs: opts.timeoutMs, redact: opts.redact });
+  const client = new OpenAI({ apiKey: audio.apiKey || 'not-needed', baseURL: audio.baseUrl, maxRetries: 0, timeout: opts.timeoutMs, logLevel: 'off', fetch: providerFetch });
   return async (voice, signal) => {
     // Read first: a missing file is our failure, not the provider's.
     const file = await toFile(await readFile(voice.path), uploadName(voice), { type: voice.mimeType });

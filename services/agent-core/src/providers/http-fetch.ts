@@ -25,7 +25,19 @@ function headersOf(init: RequestInit): Record<string, string> | undefined {
 
 type UndiciBody = NonNullable<Parameters<Undici['request']>[1]>['body'];
 
-// The global FormData and undici's are the same class at run time, not to the type checker.
+/**
+ * undici's `request` cannot send the global FormData the SDKs build for uploads (a FormData of
+ * Node's bundled undici, not of the undici package: "action is not a function"); the platform's
+ * own Response encodes it, boundary header included. Other bodies pass as they are.
+ */
+async function encodeForm(init: RequestInit): Promise<RequestInit> {
+  if (!(init.body instanceof FormData)) return init;
+  const encoded = new Response(init.body);
+  const headers = new Headers(init.headers);
+  headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
+  return { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) };
+}
+
 function bodyOf(init: RequestInit): UndiciBody {
   const b = init.body;
   if (b === null || b === undefined) return undefined;
@@ -128,8 +140,9 @@ function untilAborted(pending: Promise<UndiciResponse>, signal: AbortSignal): Pr
  * `fetch` on the same pooled Agent). Redirects are not followed; provider APIs do not redirect.
  * http-fetch.contract.test.ts drives both SDKs through it and through the global fetch alike.
  */
-export async function providerFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export async function providerFetch(input: string | URL | Request, given: RequestInit = {}): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
+  const init = await encodeForm(given);
   const signal = init.signal ?? undefined;
   signal?.throwIfAborted();
   const { request, dispatcher } = await undici();

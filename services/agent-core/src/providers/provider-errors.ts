@@ -1,7 +1,7 @@
 import { AppError } from '@cliver/common';
 import type { StopReason } from './call-deadline';
 import { describeConnectionFailure } from './connection-failure';
-import type { Redact } from './secret-redactor';
+import { chainRedactors, noRedaction, redactorOf, type Redact } from './secret-redactor';
 
 /** What a provider error message names, and what it must hide. */
 export interface ProviderErrorContext {
@@ -13,6 +13,23 @@ export interface ProviderErrorContext {
   timeoutMs: number;
   /** Applied to all text that came from upstream: it may quote our api_key. */
   redact: Redact;
+}
+
+function hostOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).host;
+  } catch {
+    return apiUrl;
+  }
+}
+
+/**
+ * The error context of one provider's calls: its host from the URL, and redaction of the config's
+ * secrets plus its own api_key (masked even when the config redactor does not know it).
+ */
+export function providerErrorContext(p: { provider: string; apiUrl: string; apiKey?: string; timeoutMs: number; redact?: Redact }): ProviderErrorContext {
+  const ownKey = p.apiKey ? redactorOf([{ path: `providers.${p.provider}.api_key`, value: p.apiKey }]) : noRedaction;
+  return { provider: p.provider, host: hostOf(p.apiUrl), timeoutMs: p.timeoutMs, redact: chainRedactors(p.redact ?? noRedaction, ownKey) };
 }
 
 interface SdkErrorLike {

@@ -1,9 +1,9 @@
 import type { ModelInfo } from './model-catalog';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
-import type { ProviderErrorContext } from './provider-errors';
+import { providerErrorContext, type ProviderErrorContext } from './provider-errors';
 import { OpenAiProvider } from './openai-provider';
 import { DEFAULT_RETRY_POLICY, RetryingProvider, type RetryPolicy } from './retrying-provider';
-import { chainRedactors, noRedaction, redactorOf, type Redact } from './secret-redactor';
+import type { Redact } from './secret-redactor';
 
 export interface ProviderRegistryOptions {
   /**
@@ -37,13 +37,6 @@ class LazyAnthropicProvider implements Provider {
   }
 }
 
-function hostOf(apiUrl: string): string {
-  try {
-    return new URL(apiUrl).host;
-  } catch {
-    return apiUrl;
-  }
-}
 
 /** One SDK client per configured provider, built on first use and reused (keep-alive pools). */
 export class ProviderRegistry {
@@ -54,13 +47,7 @@ export class ProviderRegistry {
   for(model: ModelInfo): Provider {
     let provider = this.providers.get(model.provider);
     if (!provider) {
-      const ownKey = model.apiKey ? redactorOf([{ path: `providers.${model.provider}.api_key`, value: model.apiKey }]) : noRedaction;
-      const ctx: ProviderErrorContext = {
-        provider: model.provider,
-        host: hostOf(model.apiUrl),
-        timeoutMs: this.options.timeoutMs,
-        redact: chainRedactors(this.options.redact ?? noRedaction, ownKey),
-      };
+      const ctx = providerErrorContext({ provider: model.provider, apiUrl: model.apiUrl, apiKey: model.apiKey, timeoutMs: this.options.timeoutMs, redact: this.options.redact });
       const inner =
         model.providerType === 'anthropic'
           ? new LazyAnthropicProvider(model, ctx)

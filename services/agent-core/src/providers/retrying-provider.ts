@@ -1,4 +1,4 @@
-import { AppError, backoffDelayMs } from '@cliver/common';
+import { AppError, backoffDelayMs, pause } from '@cliver/common';
 import type { CompletionRequest, Provider, StreamEvent } from './provider';
 
 export interface RetryPolicy {
@@ -16,12 +16,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 
 // maxAttempts (3 × 120 s before the caller hears anything). It fails the turn at once.
 const RETRYABLE = new Set(['provider_rate_limited', 'provider_unavailable', 'provider_unreachable']);
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(new AppError('unavailable', 'the request was cancelled', { reason: 'cancelled' }))), { once: true });
-  });
-}
 
 /**
  * Retries a provider call that failed before anything was streamed, for rate limits and
@@ -49,7 +43,8 @@ export class RetryingProvider implements Provider {
         const tooLong = retryAfter !== undefined && retryAfter > this.policy.maxDelayMs;
         const give = started || req.signal.aborted || attempt >= this.policy.maxAttempts || !RETRYABLE.has(e.reason ?? '') || tooLong;
         if (give) throw e;
-        await sleep(delay, req.signal);
+        await pause(delay, req.signal);
+        if (req.signal.aborted) throw new AppError('unavailable', 'the request was cancelled', { reason: 'cancelled' });
       }
     }
   }

@@ -20,6 +20,9 @@ import { internalKeyInterceptor } from './internal-auth';
 /** Above gateway-api's 20 MB body limit, so an accepted HTTP body always fits one gRPC message. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
+/** The largest file MessagingService.RecordInbound takes: adapter-host drops larger ones before sending. */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
 /**
  * A unary handler in our style: takes the request, returns the response or throws AppError.
  * The response type is taken only from the method being implemented (`NoInfer`), so a returned
